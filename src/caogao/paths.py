@@ -1,0 +1,49 @@
+"""Where caogao finds its shipped data and keeps its cache.
+
+The corpus and templates are package data in an installed wheel
+(``caogao/corpus``, ``caogao/templates``); in a source checkout they are the
+top-level ``corpus/`` and ``templates/`` folders.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent.parent
+
+
+def _shipped(name: str) -> Path:
+    inside = _PACKAGE / name
+    if inside.is_dir():
+        return inside
+    return _CHECKOUT / name
+
+
+def corpus_dir() -> Path:
+    """The shipped corpus of real reports."""
+    return _shipped("corpus")
+
+
+def templates_dir() -> Path:
+    """The shipped Jinja2 report templates and reference.docx."""
+    return _shipped("templates")
+
+
+def data_dir() -> Path:
+    """Small data files that belong to the code (section types, dictionaries)."""
+    return _PACKAGE / "data"
+
+
+def home() -> Path:
+    """caogao's own folder: ``$CAOGAO_HOME``, else the per-user cache folder."""
+    env = os.environ.get("CAOGAO_HOME")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "caogao"
+
+
+def default_bank_path() -> Path:
+    return home() / "bank.sqlite"
