@@ -21,3 +21,101 @@ app.add_typer(bank_app, name="bank")
 
 def main() -> None:
     app()
+
+
+# The commands below import their library modules inside the function body:
+# a command pays only for what it uses.
+from pathlib import Path  # noqa: E402
+from typing import List, Optional  # noqa: E402
+
+from .cli_common import err, print_json, user_errors  # noqa: E402
+
+PERIODS = ("上半年", "全年")
+
+
+def default_output(facts) -> Path:
+    """output/{年份}年{时段}{单位}政府工作报告.docx, safe as a file name."""
+    unit = "".join(ch for ch in facts.unit if ch not in '\\/:*?"<>|').strip() or "本单位"
+    return Path("output") / f"{facts.year}年{facts.period}{unit}政府工作报告.docx"
+
+
+@app.command()
+@user_errors
+def init(
+    output: Path = typer.Option(Path("facts.yaml"), "-o", "--output", help="写到哪个文件。"),
+    period: str = typer.Option("上半年", "--period", help="时段：上半年 或 全年。"),
+    force: bool = typer.Option(False, "--force", help="文件已存在时覆盖。"),
+) -> None:
+    """写出一份带中文注释的事实文件骨架，填好后用 caogao build 成稿。"""
+    from .errors import UsageError
+    from .facts import skeleton
+    from .fsutil import atomic_path
+
+    if period not in PERIODS:
+        raise UsageError(f"时段只能是 上半年 或 全年，而不是“{period}”")
+    with atomic_path(output, force=force) as tmp:
+        tmp.write_text(skeleton(period), encoding="utf-8")
+    typer.echo(f"已写出事实文件骨架：{output}\n填好后运行：caogao build {output}")
+
+
+@app.command()
+@user_errors
+def build(
+    facts_file: Path = typer.Argument(..., metavar="FACTS", help="事实文件（YAML）。"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="草稿写到哪里；默认 output/{年份}年{时段}{单位}政府工作报告.docx。"),
+    force: bool = typer.Option(False, "--force", help="草稿已存在时覆盖（原子替换）。"),
+    seed: int = typer.Option(0, "--seed", help="选词的随机种子：同样的事实和种子得到同样的稿子。"),
+    template: Optional[Path] = typer.Option(None, "--template", help="自己的模板文件夹（含 上半年.j2 / 全年.j2）。"),
+    reference_doc: Optional[Path] = typer.Option(None, "--reference-doc", help="取用这份 Word 文件的样式（如单位自己的模板）。"),
+    db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),
+) -> None:
+    """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
+    from .bank import open_bank
+    from .compose import compose
+    from .facts import load_facts
+    from .fsutil import check_target
+    from .outline import count_placeholders
+    from .render import render, save
+
+    facts = load_facts(facts_file)
+    target = output or default_output(facts)
+    check_target(target, force=force)  # fail before the work, not after
+    bank = open_bank(db, progress=lambda msg: err(msg))
+    blocks = compose(facts, bank, seed=seed, template_dir=template)
+    doc = render(blocks, reference_doc=reference_doc, title=blocks[0].text if blocks else "")
+    path = save(doc, target, force=force)
+    n = count_placeholders(blocks)
+    typer.echo(f"草稿已写出：{path}")
+    typer.echo(f"还有 {n} 处【待补充】需要填写。" if n else "没有待补充的占位符。")
+
+
+@app.command()
+@user_errors
+def check(
+    draft: Path = typer.Argument(..., metavar="DRAFT", help="要检查的 .docx 草稿（可以是在 Word/WPS 里改过的）。"),
+    facts_file: Optional[Path] = typer.Option(None, "--facts", help="事实文件：核对稿中数字与之是否一致。"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
+) -> None:
+    """检查改过的草稿：占位符、数字、措辞、标点、编号、重复句。发现问题时退出码为 1。"""
+    from .check import check_document
+    from .errors import InputError, UsageError
+
+    facts = None
+    try:
+        if facts_file is not None:
+            from .facts import load_facts
+
+            facts = load_facts(facts_file)
+        findings = check_document(draft, facts=facts)
+    except InputError as exc:  # the draft itself cannot be read: a usage error
+        raise UsageError(exc.message, file=exc.file, hint=exc.hint) from exc
+    if as_json:
+        print_json([f.to_dict() for f in findings])
+    elif not findings:
+        typer.echo("未发现问题。")
+    else:
+        for f in findings:
+            where = f"第{f.paragraph}段" + (f"（{f.heading}）" if f.heading else "")
+            typer.echo(f"{where} [{f.kind}] {f.message}" + (f"\n    建议：{f.suggestion}" if f.suggestion else ""))
+        typer.echo(f"共发现 {len(findings)} 处问题。")
+    raise typer.Exit(1 if findings else 0)

@@ -1,0 +1,411 @@
+"""Facts + phrase bank + a Jinja2 template → the draft as outline blocks.
+
+The facts are the user's; the bank lends only generic wording (headings and set
+phrases with no other town's names or figures); the template decides the order
+of the report. Every figure in the draft comes from the facts file or is
+computed from it; a missing fact becomes a visible placeholder.
+
+Templates write one block a line, ``@role text`` (see templates/_macros.j2).
+User text reaches the template as data: it is never evaluated, and line breaks
+in it are folded so that it cannot start a line of its own.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import numbers
+from .errors import TemplateError
+from .outline import Block, placeholder
+from .paths import templates_dir
+
+if TYPE_CHECKING:
+    from .bank import PhraseBank
+    from .facts import Facts, SectionFacts
+
+CN_DIGITS = "零一二三四五六七八九"
+SLOT_RE = re.compile(r"\{([^{}]+)\}")
+_ROLES = {
+    "title", "subtitle", "author", "date", "salutation", "part", "heading1",
+    "heading2", "body", "table_title", "note", "page_break",
+}
+# How many of the best-ranked candidates a seeded choice picks from.
+TOP_K = 5
+
+
+def cn_number(n: int) -> str:
+    """Heading ordinals: 1 → 一, 10 → 十, 12 → 十二, 105 → 一百零五, 1000 → 一千."""
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
+    out, zero = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            if zero:
+                out += "零"
+            out += CN_DIGITS[digit] + name
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def as_line(text: str) -> str:
+    """User text as one line: folded line breaks, trimmed."""
+    return re.sub(r"\s*[\r\n]+\s*", "", str(text)).strip()
+
+
+def end_sentence(text: str) -> str:
+    text = as_line(text)
+    if text and text[-1] not in "。！？；：…”」":
+        text += "。"
+    return text
+
+
+def strip_end(text: str) -> str:
+    return as_line(text).rstrip("。；;，,！!")
+
+
+# ----------------------------------------------------------------- hierarchy
+
+def slot_values(facts: Facts) -> dict[str, str | None]:
+    """What the bank's slots stand for in this user's report."""
+    unit = facts.unit
+    if unit.endswith("街道"):
+        own_party, own_gov, own_congress = "街道党工委", "街道办事处", "街道人大工委"
+    elif unit.endswith("乡"):
+        own_party, own_gov, own_congress = "乡党委", "乡人民政府", "乡人大"
+    else:
+        own_party, own_gov, own_congress = "镇党委", "镇人民政府", "镇人大"
+    sup_party = sup_gov = None
+    if facts.superior:
+        level = facts.superior.strip()[-1]
+        if level in "市县区旗州盟":
+            sup_party, sup_gov = f"{level}委", f"{level}政府"
+    half = facts.period == "上半年"
+    return {
+        "单位": unit,
+        "上级": facts.superior,
+        "上级党委": sup_party,
+        "上级政府": sup_gov,
+        "本级党委": own_party,
+        "本级政府": own_gov,
+        "本级人大": own_congress,
+        "时段": "上半年" if half else f"{facts.year}年",
+        "下一时段": "下半年" if half else f"{facts.year + 1}年",
+        "年份": f"{facts.year}年",
+    }
+
+
+def fill_slots(text: str, values: dict[str, str | None]) -> str | None:
+    """The phrase with its slots filled, or None if a slot has no value here."""
+    missing = False
+
+    def sub(m: re.Match) -> str:
+        nonlocal missing
+        value = values.get(m.group(1))
+        if not value:
+            missing = True
+            return ""
+        return value
+
+    filled = SLOT_RE.sub(sub, text)
+    return None if missing else filled
+
+
+# ------------------------------------------------------------ bank choices
+
+@dataclass
+class Picker:
+    """Seeded choices of generic wording from the bank."""
+
+    bank: PhraseBank | None
+    rng: random.Random
+    values: dict[str, str | None]
+
+    def set_phrase(self, part_kind: str, default: str) -> str:
+        """A bank sentence for a part (开场, 总述 …) with its slots filled, else the default."""
+        if self.bank is not None:
+            candidates = []
+            for hit in self.bank.phrases(section=part_kind, kind="set_phrase", generic_only=True):
+                filled = fill_slots(hit.text, self.values)
+                if filled and filled[-1] in "。！：" and len(filled) >= 12:
+                    candidates.append(filled)
+                if len(candidates) >= TOP_K:
+                    break
+            if candidates:
+                return self.rng.choice(candidates)
+        return fill_slots(default, self.values) or default
+
+    def headings(self, categories: list[str], given: list[str | None], part: str) -> list[str]:
+        """First-level headings for one part: the user's where given, else a parallel set.
+
+        Candidates of every needed type are grouped by shape signature; the
+        shape that covers most of the needed types (then the best scores) wins,
+        so the part's headings read as one parallel set.
+        """
+        need = [i for i, g in enumerate(given) if not g]
+        out = [as_line(g) if g else "" for g in given]
+        if not need:
+            return out
+        pools: dict[int, list[Any]] = {}
+        if self.bank is not None:
+            for i in need:
+                hits = [h for h in self.bank.phrases(section=categories[i], kind="heading1", generic_only=True)
+                        if _heading_part(h) in (part, None)]
+                pools[i] = hits
+        by_shape: dict[str, dict[int, list[Any]]] = {}
+        for i, hits in pools.items():
+            for h in hits:
+                by_shape.setdefault(h.shape, {}).setdefault(i, []).append(h)
+        used: set[str] = {o for o in out if o}
+        if by_shape:
+            def rank(shape: str) -> tuple:
+                cover = by_shape[shape]
+                return (len(cover), sum(max(h.score for h in hs) for hs in cover.values()))
+            shapes = sorted(by_shape, key=rank, reverse=True)
+            best = [s for s in shapes if rank(s)[0] == rank(shapes[0])[0]][:3]
+            shape = self.rng.choice(best)
+            for i in need:
+                options = [h.text for h in by_shape[shape].get(i, []) if h.text not in used]
+                if not options:  # not covered by this shape: best of any shape
+                    options = [h.text for h in pools.get(i, []) if h.text not in used]
+                if options:
+                    out[i] = self.rng.choice(options[:TOP_K])
+                    used.add(out[i])
+        for i in need:
+            if not out[i]:
+                out[i] = placeholder(f"{categories[i]}方面的小标题")
+        return out
+
+
+_PLAN_WORDS = ("计划", "安排", "思路", "重点", "任务", "打算")
+
+
+def _heading_part(hit: Any) -> str | None:
+    """Whether a mined heading stood in a review or a plan part (None: unknown)."""
+    part = getattr(hit, "part", None)
+    if part:
+        return part
+    headings = [s.get("heading", "") if isinstance(s, dict) else getattr(s, "heading", "")
+                for s in getattr(hit, "sources", [])]
+    if not headings:
+        return None
+    plan = sum(any(w in h for w in _PLAN_WORDS) for h in headings)
+    return "计划" if plan * 2 > len(headings) else "回顾"
+
+
+# ------------------------------------------------------------------ figures
+
+def indicator_sentence(facts: Facts, names: list[str] | None = None) -> str:
+    """The 指标段, or a section's own figures: every indicator in the user's words."""
+    inds = [facts.indicator(n) for n in names] if names else list(facts.indicators)
+    clauses = []
+    for ind in inds:
+        if ind is None:
+            continue
+        clause = numbers.indicator_clause(ind)
+        if not ind.is_rate and ind.current is not None and ind.unit.endswith("元"):
+            clause = "完成" + clause
+        clauses.append(clause)
+    return "；".join(clauses) + "。" if clauses else ""
+
+
+def indicator_table(facts: Facts) -> dict:
+    rows = [["指标", "单位", "本期", "同比", "全年目标", "完成进度"]]
+    for ind in facts.indicators:
+        if ind.current is None:
+            value, unit = placeholder("本期数"), ind.unit
+        else:
+            value, unit = numbers.split_amount(ind.current, ind.unit)
+        target = "—"
+        if ind.target is not None:
+            target = numbers.fmt_number(ind.target) if not numbers.is_rate(ind.unit) else numbers.fmt_number(ind.target, 1)
+            if unit != ind.unit:  # shown in 亿元 like 本期
+                target, _ = numbers.split_amount(ind.target, ind.unit)
+        growth = numbers.growth_phrase(ind.current, last=ind.last, yoy=ind.yoy, unit=ind.unit) \
+            if ind.current is not None and (ind.last is not None or ind.yoy is not None) else "—"
+        growth = growth.replace("同比", "").replace("与上年同期", "")
+        progress = "—"
+        if ind.current is not None and ind.target:
+            progress = numbers.fmt_number(ind.current / ind.target * 100, 1) + "%"
+        rows.append([ind.name, unit, value, growth, target, progress])
+    return {
+        "title": "附表：主要经济指标完成情况表",
+        "rows": rows,
+        "note": "注：本表数据由本单位填报，同比按上年同期数计算。" if facts.indicators else "",
+    }
+
+
+# --------------------------------------------------------------- composing
+
+def _sections(items: list[SectionFacts], facts: Facts, picker: Picker, part: str) -> list[dict]:
+    headings = picker.headings([s.category for s in items], [s.title for s in items], part)
+    out = []
+    for n, (s, heading) in enumerate(zip(items, headings), start=1):
+        points = []
+        for p in s.points:
+            lead = end_sentence(p.title) if p.title else ""
+            points.append({"lead": lead, "text": as_line(p.text)})
+        if not points:
+            points.append({"lead": "", "text": placeholder(f"{s.category}方面的主要{'工作和成效' if part == '回顾' else '举措'}")})
+        out.append({
+            "ordinal": cn_number(n),
+            "heading": strip_end(heading),
+            "category": s.category,
+            "figures": indicator_sentence(facts, s.indicators) if s.indicators else "",
+            "points": points,
+        })
+    return out
+
+
+def _problems(facts: Facts, picker: Picker) -> str:
+    intro = picker.set_phrase(
+        "存在问题", "在肯定成绩的同时，我们也清醒地认识到，当前工作中还存在一些困难和问题：")
+    if not facts.problems:
+        return intro + placeholder("存在的主要困难和问题")
+    items = [f"{cn_number(i)}是{strip_end(p)}" for i, p in enumerate(facts.problems, start=1)]
+    intro = intro if intro.endswith(("：", ":")) else intro.rstrip("。") + "："
+    return intro + "；".join(items) + "。对此，我们将采取有力措施，认真加以解决。"
+
+
+def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> dict:
+    """Everything a report template may use, as plain strings, lists and dicts."""
+    rng = random.Random(seed)
+    values = slot_values(facts)
+    picker = Picker(bank, rng, values)
+    half = facts.period == "上半年"
+    year = facts.year
+    title = f"{year}年上半年{facts.unit}政府工作报告" if half else f"{facts.unit}{year}年政府工作报告"
+    leadership = ("在{上级党委}、{上级政府}和{本级党委}的坚强领导下，" if values["上级党委"]
+                  else "在{本级党委}的坚强领导下，")
+    indicators = indicator_sentence(facts)
+    n_plans = len(facts.plans)
+    context = {
+        "facts": facts,
+        "title": title,
+        "subtitle": f"——在{as_line(facts.meeting)}上" if facts.meeting else "",
+        "author": as_line(facts.speaker) if facts.speaker else "",
+        "date": f"（{facts.date.year}年{facts.date.month}月{facts.date.day}日）" if facts.date else "",
+        "salutation": "各位代表，同志们：",
+        "opening": picker.set_phrase(
+            "开场", "现在，我代表{本级政府}向大会报告工作，请予审议，并请列席会议的同志提出意见。"),
+        "review_heading": "上半年工作回顾" if half else f"{year}年工作回顾",
+        "overview": picker.set_phrase(
+            "总述", "{时段}，" + leadership + "在{本级人大}的监督支持下，全镇上下团结一心、真抓实干，"
+                    "经济社会各项事业稳步推进。"),
+        "indicators": (f"据统计，{year}年{'上半年' if half else ''}，全镇" + indicators) if indicators
+                      else placeholder("主要经济指标完成情况"),
+        "review": _sections(facts.review, facts, picker, "回顾"),
+        "thanks": picker.set_phrase(
+            "致谢", "成绩来之不易。在此，我代表{本级政府}，向所有关心支持{单位}发展的各界人士表示衷心的感谢！"),
+        "problems": _problems(facts, picker),
+        "plan_heading": "下半年工作计划" if half else f"{year + 1}年工作计划",
+        "plan_overview": picker.set_phrase(
+            "计划总述", "{下一时段}，我们将紧紧围绕全年目标任务，" +
+            (f"重点抓好以下{cn_number(n_plans)}方面工作：" if n_plans else "重点抓好以下几方面工作：")),
+        "plans": _sections(facts.plans, facts, picker, "计划"),
+        "closing": picker.set_phrase(
+            "结束语", "各位代表，同志们！让我们" + leadership + "凝心聚力、真抓实干，"
+                      "为推动{单位}高质量发展作出新的更大贡献！"),
+        "table": indicator_table(facts),
+    }
+    if not facts.plans:
+        context["plans"] = [{"ordinal": "一", "heading": placeholder("工作计划的小标题"), "category": "",
+                             "figures": "", "points": [{"lead": "", "text": placeholder("工作计划的主要内容")}]}]
+    return context
+
+
+# ---------------------------------------------------------------- templates
+
+def _environment(template_dir: Path | None):
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
+    loaders.append(FileSystemLoader(str(templates_dir())))
+    return ImmutableSandboxedEnvironment(
+        loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
+        trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def template_name(period: str) -> str:
+    return f"{period}.j2"
+
+
+def render_template(context: dict, period: str, template_dir: Path | None = None) -> str:
+    """The template's text output, after checking it needs nothing we lack."""
+    import jinja2
+    from jinja2 import meta
+
+    if template_dir is not None and not Path(template_dir).is_dir():
+        raise TemplateError("模板文件夹不存在", file=template_dir, hint="--template 应指向含有 上半年.j2 / 全年.j2 的文件夹")
+    env = _environment(Path(template_dir) if template_dir else None)
+    name = template_name(period)
+    try:
+        source, filename, _ = env.loader.get_source(env, name)
+    except jinja2.TemplateNotFound:
+        raise TemplateError(f"模板文件夹中没有“{name}”", file=template_dir,
+                            hint="按时段命名模板：上半年.j2 或 全年.j2") from None
+    try:
+        undeclared = meta.find_undeclared_variables(env.parse(source, name, filename))
+        missing = sorted(undeclared - set(context) - set(env.globals))
+        if missing:
+            raise TemplateError(
+                f"模板用到了未定义的变量：{'、'.join(missing)}", file=filename,
+                hint=f"可用的变量：{'、'.join(sorted(k for k in context if k != 'facts'))}")
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(f"模板语法错误：{exc.message}", file=exc.filename or filename, line=exc.lineno) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"模板试图访问不允许的内容：{exc}", file=filename,
+                            hint="模板只能使用报告的数据，不能访问 Python 内部属性") from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(f"模板用到了不存在的值：{exc.message}", file=filename,
+                            hint="检查变量名和属性名的拼写") from None
+
+
+def parse_blocks(text: str) -> list[Block]:
+    """Template output (``@role text`` lines) → blocks. A line without a role is body text."""
+    blocks: list[Block] = []
+    lead = ""
+    table: Block | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        role, text_ = "body", line
+        if line.startswith("@"):
+            head, _, rest = line[1:].partition(" ")
+            if head in _ROLES or head in ("lead", "row"):
+                role, text_ = head, rest.strip()
+        if role == "row":
+            if table is None:
+                table = Block("table")
+                blocks.append(table)
+            table.rows.append(text_.split("\t"))
+            continue
+        table = None
+        if role == "lead":
+            lead = text_
+            continue
+        if role == "body" and not text_ and not lead:
+            continue
+        blocks.append(Block(role, text_, lead=lead if role == "body" else ""))
+        if role == "body":
+            lead = ""
+    return blocks
+
+
+def compose(facts: Facts, bank: PhraseBank | None = None, *, seed: int = 0,
+            template_dir: Path | None = None) -> list[Block]:
+    """The whole draft: context from facts and bank, through the template, to blocks."""
+    context = build_context(facts, bank, seed=seed)
+    return parse_blocks(render_template(context, facts.period, template_dir))
