@@ -218,28 +218,35 @@ def indicator_sentence(facts: Facts, names: list[str] | None = None) -> str:
 
 
 def indicator_table(facts: Facts) -> dict:
+    """主要经济指标完成情况表: one row per indicator, one unit per row.
+
+    A 万元 row whose figure reaches 1亿 is shown wholly in 亿元 (本期 and 全年目标
+    alike), as the text shows it.
+    """
     rows = [["指标", "单位", "本期", "同比", "全年目标", "完成进度"]]
     for ind in facts.indicators:
-        if ind.current is None:
-            value, unit = placeholder("本期数"), ind.unit
-        else:
-            value, unit = numbers.split_amount(ind.current, ind.unit)
-        target = "—"
-        if ind.target is not None:
-            target = numbers.fmt_number(ind.target) if not numbers.is_rate(ind.unit) else numbers.fmt_number(ind.target, 1)
-            if unit != ind.unit:  # shown in 亿元 like 本期
-                target, _ = numbers.split_amount(ind.target, ind.unit)
-        growth = numbers.growth_phrase(ind.current, last=ind.last, yoy=ind.yoy, unit=ind.unit) \
-            if ind.current is not None and (ind.last is not None or ind.yoy is not None) else "—"
-        growth = growth.replace("同比", "").replace("与上年同期", "")
-        progress = "—"
-        if ind.current is not None and ind.target:
-            progress = numbers.fmt_number(ind.current / ind.target * 100, 1) + "%"
-        rows.append([ind.name, unit, value, growth, target, progress])
+        unit = ind.unit.strip()
+        big = unit == "万元" and max(abs(ind.current or 0), abs(ind.target or 0)) >= numbers.YI_THRESHOLD_WAN
+
+        def cell(x: float | None) -> str:
+            if x is None:
+                return "—"
+            if big:
+                return numbers.fmt_number(x / 10000, 2)
+            return numbers.fmt_number(x, 1) if numbers.is_rate(unit) and not float(x).is_integer() else numbers.fmt_number(x)
+
+        current = cell(ind.current) if ind.current is not None else placeholder("本期数")
+        growth = "—"
+        if ind.current is not None and (ind.last is not None or ind.yoy is not None):
+            growth = numbers.growth_phrase(ind.current, last=ind.last, yoy=ind.yoy, unit=unit)
+            growth = growth.replace("同比", "").replace("与上年同期", "")
+        share = numbers.target_share(ind.current, ind.target)
+        progress = numbers.fmt_number(share, 1) + "%" if share is not None else "—"
+        rows.append([ind.name, "亿元" if big else unit, current, growth, cell(ind.target), progress])
     return {
         "title": "附表：主要经济指标完成情况表",
         "rows": rows,
-        "note": "注：本表数据由本单位填报，同比按上年同期数计算。" if facts.indicators else "",
+        "note": "注：同比按上年同期数计算；“—”表示未填报。" if facts.indicators else "",
     }
 
 
