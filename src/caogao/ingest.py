@@ -1,0 +1,441 @@
+"""Reading users' input files safely: .txt/.md in any common encoding, and .docx.
+
+Everything downstream (cleaning, structure, the phrase bank, ``check``) sees
+plain ``str`` with ``"\\n"`` line ends. Files come from paid material libraries,
+colleagues' USB sticks and WeChat downloads, so the encoding is detected rather
+than assumed, and a .docx is treated as untrusted: the zip directory and XML
+parts are inspected before python-docx ever parses them.
+
+Only the standard library is imported at module level: python-docx (and lxml)
+load when a .docx is read, charset-normalizer only when a file is neither
+UTF-8 nor plausible GB18030.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import unicodedata
+import zipfile
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+SUPPORTED = (".txt", ".md", ".docx")
+
+# A township report is tens of KB; these limits only stop accidents and attacks.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_ZIP_MEMBERS = 2000
+# Word's XML deflates 5–30×; zip bombs reach 1000× and more.
+MAX_RATIO = 200
+_RATIO_FLOOR = 1024 * 1024  # small members cannot hurt, whatever their ratio
+
+_LEGACY = {".doc": "旧版 Word（.doc）", ".wps": "WPS 文字（.wps）", ".rtf": "RTF"}
+_SAVE_AS = "请在 Word 或 WPS 中“另存为” .docx，或另存为纯文本 .txt（UTF-8）"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and password-protected .docx
+
+_BOMS = (  # UTF-32 first: its LE BOM begins with UTF-16's
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_ALLOWED_CONTROLS = set("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file mark in old GBK files
+
+
+def _not_text(path: Path, why: str) -> InputError:
+    return InputError(f"不是文本文件（{why}）", file=path,
+                      hint="请确认选对了文件；Word 文档请另存为 .docx 或 .txt（UTF-8）后再读")
+
+
+# ---------------------------------------------------------------- raw bytes
+
+def _stat_regular(path: Path) -> os.stat_result:
+    """The file's status, or an InputError if it is missing, a folder or not a file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("文件不存在", file=path, hint="请检查路径和文件名是否写对") from None
+    except PermissionError:
+        raise InputError("没有读取该文件的权限", file=path,
+                         hint="请检查文件权限，或把文件复制到自己的文件夹再读") from None
+    except OSError as exc:
+        raise InputError(f"无法读取文件（{exc.strerror}）", file=path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError("这是一个文件夹，不是文件", file=path,
+                         hint="请给出其中的 .txt/.md/.docx 文件，或使用可读取整个文件夹的命令")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+        raise InputError("不是普通文件", file=path, hint="请给出 .txt/.md/.docx 文件")
+    if info.st_size > MAX_FILE_BYTES:
+        raise InputError(f"文件过大（{info.st_size // (1024 * 1024)} MB，上限 "
+                         f"{MAX_FILE_BYTES // (1024 * 1024)} MB）", file=path,
+                         hint="工作报告一般不足 1 MB；请确认选对了文件")
+    return info
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, or an InputError saying why they cannot be had."""
+    _stat_regular(path)
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        raise InputError("没有读取该文件的权限", file=path,
+                         hint="请检查文件权限，或把文件复制到自己的文件夹再读") from None
+    except OSError as exc:
+        raise InputError(f"无法读取文件（{exc.strerror}）", file=path) from None
+
+
+# ---------------------------------------------------------------- encodings
+
+def _looks_like_text(text: str) -> bool:
+    """False when control characters betray binary data decoded by luck."""
+    if not text:
+        return True
+    bad = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
+    bad += text.count("\x7f")
+    return bad <= len(text) / 200
+
+
+def _mostly_gb2312(text: str) -> bool:
+    """True when the Han characters are the common ones GB2312 holds.
+
+    GB18030 accepts almost any byte pairs, so Big5 or Latin-1 text also
+    "decodes"; real simplified-Chinese prose stays almost entirely in GB2312.
+    """
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not han:
+        return not any(ord(ch) > 0x7F for ch in text)
+    common = 0
+    for ch in han:
+        try:
+            ch.encode("gb2312")
+            common += 1
+        except UnicodeEncodeError:
+            pass
+    return common >= 0.8 * len(han)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a BOM shows NULs on one side of each pair.
+
+    ASCII characters (line ends, digits) give ``xx 00`` (LE) or ``00 xx`` (BE);
+    the other side only gets a NUL from characters like 一 U+4E00.
+    """
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    if odd and odd >= 4 * even:
+        encoding = "utf-16-le"
+    elif even and even >= 4 * odd:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    return text if _looks_like_text(text) else None
+
+
+def decode_bytes(data: bytes, path: Path) -> str:
+    """Decode a text file's bytes, detecting the encoding; BOM removed."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                raise _not_text(path, f"开头标明 {encoding.upper()} 编码，内容却不符，文件可能已损坏") from None
+            if not _looks_like_text(text):
+                raise _not_text(path, "含有大量控制字符")
+            return text
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise _not_text(path, "含有 NUL 字节，像是二进制文件")
+        return text
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if not _looks_like_text(text):
+            raise _not_text(path, "含有大量控制字符")
+        return text
+    try:  # GB18030 is a superset of GBK and GB2312: one strict decode covers all three
+        gb_text: str | None = data.decode("gb18030")
+    except UnicodeDecodeError:
+        gb_text = None
+    if gb_text is not None and _looks_like_text(gb_text) and _mostly_gb2312(gb_text):
+        return gb_text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and _looks_like_text(str(best)):
+        return str(best)
+    if gb_text is not None and _looks_like_text(gb_text):
+        return gb_text
+    raise _not_text(path, "无法识别其编码")
+
+
+def _normalize(text: str) -> str:
+    text = text.lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Unicode line/paragraph separators arrive from web copies; they are line ends too.
+    return text.replace("\u2028", "\n").replace("\u2029", "\n").rstrip("\x1a")
+
+
+# ---------------------------------------------------------------- Markdown
+
+_MD_RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")  # rules, setext underlines
+_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")  # nested quotes too
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?(?:\s+#+)?\s*$")
+_MD_BULLET = re.compile(r"^\s*[-*+]\s+(?:\[[ xX]\]\s+)?")  # bullets, task boxes
+_MD_INLINE = (
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong emphasis
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images carry no report text
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links keep their words
+)
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown → the report's own words, one source line per output line.
+
+    Numbered items (``1.``) are kept: in a report they are the text's own
+    numbering. Bracketed footnote marks like ``[7]`` are left for cleaning.
+    Markup-only lines become empty lines, so line numbers still match the file.
+    """
+    lines = []
+    for line in text.split("\n"):
+        if _MD_RULE.match(line):
+            lines.append("")
+            continue
+        line = _MD_QUOTE.sub("", line)
+        heading = _MD_HEADING.match(line)
+        if heading:
+            line = heading.group(1) or ""
+        line = _MD_BULLET.sub("", line)
+        for pattern, repl in _MD_INLINE:
+            line = pattern.sub(repl, line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- .docx
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Block-level wrappers whose children are paragraphs, tables or rows.
+_BLOCK_CONTAINERS = {_W + t for t in ("tbl", "tr", "tc", "sdt", "sdtContent", "customXml",
+                                      "ins", "moveTo", "smartTag")}
+# Inside a paragraph: deleted text, moved-away text and text boxes are not its words.
+_SKIP_IN_PARA = {_W + t for t in ("del", "moveFrom", "txbxContent", "pPr", "rPr",
+                                  "instrText", "delText", "fldData")} | {_MC_FALLBACK}
+_DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _corrupt(path: Path, why: str = "文件已损坏或不是 Word 文档") -> InputError:
+    return InputError(f"无法打开 .docx：{why}", file=path,
+                      hint="请用 Word 或 WPS 打开后重新“另存为” .docx，或另存为 .txt（UTF-8）")
+
+
+def _check_zip(data: bytes, path: Path) -> None:
+    """Refuse what is not a safe .docx, judging from the zip directory first."""
+    if data.startswith(_OLE_MAGIC):
+        raise InputError("这是旧版 Word（.doc）文件或已加密的文档，只是扩展名为 .docx", file=path,
+                         hint=f"如设有打开密码请先取消；{_SAVE_AS}")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        raise _corrupt(path, "不是有效的 .docx（ZIP）文件") from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise _corrupt(path, f"压缩包内文件过多（{len(members)} 个），疑为恶意构造")
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNPACKED_BYTES:
+            raise _corrupt(path, f"解压后将达 {total // (1024 * 1024)} MB，超过上限 "
+                                 f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB，疑为“压缩炸弹”")
+        for member in members:
+            if member.file_size > _RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+                raise _corrupt(path, f"“{member.filename}”压缩比异常，疑为“压缩炸弹”")
+            if member.flag_bits & 0x1:
+                raise _corrupt(path, "文档内容已加密")
+        if "[Content_Types].xml" not in archive.namelist():
+            raise _corrupt(path, "压缩包里没有 Word 文档内容")
+        try:
+            for member in members:
+                _check_xml_member(archive, member, path)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
+            raise _corrupt(path) from None
+
+
+def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
+    """Refuse DTDs in any XML part: entities are never expanded, only rejected."""
+    if member.is_dir():
+        return
+    named_xml = member.filename.lower().endswith((".xml", ".rels", ".vml"))
+    if not named_xml:
+        with archive.open(member) as handle:
+            head = handle.read(256)
+        if not head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<"):
+            return  # an image or other binary part: never parsed as XML
+    # Dropping NULs turns UTF-16/32 XML into ASCII for the pattern search.
+    body = archive.read(member).replace(b"\x00", b"")
+    if _DOCTYPE.search(body):
+        raise _corrupt(path, f"“{member.filename}”含有 DOCTYPE/ENTITY 声明，Word 不会生成这种内容，为安全起见拒绝读取")
+
+
+def open_docx(path: str | Path) -> Document:
+    """python-docx's Document for ``path``, after the zip and XML safety checks."""
+    path = Path(path)
+    legacy = _LEGACY.get(path.suffix.lower())
+    if legacy:
+        raise InputError(f"{legacy} 格式无法直接读取", file=path, hint=_SAVE_AS)
+    data = _read_bytes(path)
+    _check_zip(data, path)
+    import docx
+
+    try:
+        # Parse the bytes already checked, not the file again: it may have changed since.
+        return docx.Document(io.BytesIO(data))
+    except Exception as exc:  # untrusted input: any parser failure is a user-facing error
+        why = "不是 Word 文档（.docx）" if "content type" in str(exc) else "文件已损坏或不是 Word 文档"
+        raise _corrupt(path, why) from None
+
+
+def _paragraph_text(p) -> str:
+    parts: list[str] = []
+
+    def walk(element) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _SKIP_IN_PARA or not isinstance(tag, str):
+                continue
+            if tag == _W + "t":
+                parts.append(child.text or "")
+            elif tag in (_W + "tab", _W + "ptab"):
+                parts.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                # page and column breaks are layout, not line ends
+                if child.get(_W + "type") in (None, "textWrapping"):
+                    parts.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                parts.append("-")
+            else:
+                walk(child)
+
+    walk(p)
+    return "".join(parts)
+
+
+def _block_lines(element, lines: list[str]) -> None:
+    for child in element:
+        if child.tag == _W + "p":
+            text = _paragraph_text(child)
+            if text.strip():
+                lines.append(text)
+        elif child.tag in _BLOCK_CONTAINERS:
+            _block_lines(child, lines)
+
+
+def docx_text(document: Document) -> str:
+    """Body paragraphs and table-cell paragraphs in document order, one per line.
+
+    Tracked insertions count as text and tracked deletions do not, as in
+    Word's "final" view; empty paragraphs (spacing) are dropped.
+    """
+    lines: list[str] = []
+    _block_lines(document.element.body, lines)
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+# ---------------------------------------------------------------- public API
+
+def read_text(path: str | Path) -> str:
+    """The text of one .txt/.md/.docx file, decoded, ``"\\n"`` line ends, no BOM."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in _LEGACY:
+        raise InputError(f"{_LEGACY[suffix]} 格式无法直接读取", file=path, hint=_SAVE_AS)
+    if suffix not in SUPPORTED:
+        _stat_regular(path)  # a missing file or a folder is the more useful message
+        kind = f"“{path.suffix}”" if path.suffix else "无扩展名"
+        raise InputError(f"不支持的文件类型（{kind}）", file=path,
+                         hint=f"可读取 {'、'.join(SUPPORTED)}；{_SAVE_AS}")
+    if suffix == ".docx":
+        text = _normalize(docx_text(open_docx(path)))
+    else:
+        text = _normalize(decode_bytes(_read_bytes(path), path))
+        if suffix == ".md":
+            text = strip_markdown(text)
+    if not text.strip():
+        raise InputError("文件为空", file=path, hint="请确认文件已保存、选对了文件")
+    return text
+
+
+def _expand_folder(folder: Path, warnings: list[str]) -> list[Path]:
+    found: list[Path] = []
+    # os.walk does not follow symlinked folders, so a link loop cannot trap us.
+    for root, dirs, files in os.walk(folder, onerror=lambda exc: warnings.append(
+            f"{exc.filename}：无法列出文件夹内容（{exc.strerror}）")):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith((".", "~$")):  # hidden files, Office lock files
+                continue
+            suffix = Path(name).suffix.lower()
+            if suffix in SUPPORTED:
+                found.append(Path(root) / name)
+            elif suffix in _LEGACY:
+                warnings.append(f"{Path(root) / name}：{_LEGACY[suffix]} 格式无法直接读取，已跳过（{_SAVE_AS}）")
+    found.sort(key=lambda p: p.relative_to(folder).parts)
+    if not found:
+        warnings.append(f"{folder}：文件夹中没有 {'/'.join(SUPPORTED)} 文件")
+    return found
+
+
+def read_many(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[str]]:
+    """Read files and folders (recursively); what fails becomes a warning.
+
+    Returns ``(path, text)`` pairs in the order given (a folder's files sorted
+    by name) and Chinese warnings naming each file skipped and why. Raises
+    InputError only when nothing at all could be read.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    warnings: list[str] = []
+    files: list[Path] = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            files.extend(_expand_folder(given, warnings))
+        elif not given.exists():
+            warnings.append(f"{given}：文件不存在")
+        else:
+            files.append(given)
+    results: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for file in files:
+        key = file.resolve()
+        if key in seen:  # a file named both alone and inside a given folder
+            continue
+        seen.add(key)
+        try:
+            results.append((file, read_text(file)))
+        except InputError as exc:
+            hint = f"（{exc.hint}）" if exc.hint else ""
+            warnings.append(f"{file}：{exc.message}{hint}")
+    if not results:
+        detail = "；".join(warnings[:5]) or "没有给出任何文件"
+        raise InputError(f"没有读到任何文件：{detail}",
+                         hint=f"请给出 {'/'.join(SUPPORTED)} 文件或包含它们的文件夹")
+    return results, warnings
