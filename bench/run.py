@@ -1,0 +1,225 @@
+"""caogao's benchmark: what users wait for, each against its floor in the same run.
+
+Run with ``make bench`` (not part of ``make test``). Every measurement is a
+whole process, run several times; the table shows medians and peak memory
+(max RSS of that process). ``--write`` also writes bench/RESULTS.md.
+
+Floors:
+- lookups and drafting: ``python -c "import docx, jinja2, yaml"`` (the imports a
+  draft cannot avoid);
+- bank build: bare ``jieba.lcut`` over the same text (segmenting is the
+  unavoidable work of mining).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+PY = sys.executable
+CAOGAO = str(Path(PY).with_name("caogao"))
+EXAMPLE = ROOT / "examples" / "青禾镇2023年上半年.yaml"
+SYNTH_BYTES = 10 * 1024 * 1024
+
+
+def run(cmd: list[str], *, env: dict | None = None, stdin: bytes | None = None) -> tuple[float, float]:
+    """Wall time (s) and peak RSS (MB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if stdin is not None:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(cmd, *, runs: int, env=None, stdin=None, setup=None) -> dict:
+    times, peaks = [], []
+    for _ in range(runs):
+        if setup:
+            setup()
+        t, m = run(cmd, env=env, stdin=stdin)
+        times.append(t)
+        peaks.append(m)
+    return {"median": statistics.median(times), "peak_mb": max(peaks), "runs": runs}
+
+
+def corpus_text(paths: list[Path]) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in paths)
+
+
+def make_synthetic(target: Path, size: int = SYNTH_BYTES) -> list[Path]:
+    """About ``size`` bytes of new reports, recombined from the shipped ones' sections.
+
+    Deterministic (fixed seed): each new report takes the opening of one real
+    report and first-level sections drawn from all of them, so the text looks
+    like the corpus (headings, figures, set phrases) without being a copy of it.
+    """
+    sys.path.insert(0, str(ROOT / "src"))
+    from caogao.structure import load_corpus
+
+    reports, _ = load_corpus()
+    sections = [s for r in reports for p in r.parts for s in p.sections]
+    rng = random.Random(20231)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    files, total, n = [], 0, 0
+    while total < size:
+        n += 1
+        base = rng.choice(reports)
+        lines = [f"{base.year or 2023}年{base.period if base.period == '上半年' else ''}第{n}号镇政府工作报告",
+                 "各位代表：", "上半年工作回顾" if base.period == "上半年" else "一年来工作回顾"]
+        numerals = "一二三四五六七八九十"
+        picked = rng.sample(sections, k=min(8, len(sections)))
+        for i, s in enumerate(picked):
+            lines.append(f"{numerals[i]}、{s.heading}")
+            if s.text:
+                lines.append(s.text)
+            for c in s.children:
+                lines.append(f"{c.heading}{c.text}")
+        text = "\n".join(lines) + "\n"
+        path = target / f"synth_{n:04d}.txt"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+        total += len(text.encode("utf-8"))
+    return files
+
+
+def segmentation_floor(paths: list[Path], *, runs: int) -> dict:
+    listing = WORK / "floor_files.json"
+    listing.write_text(json.dumps([str(p) for p in paths]), encoding="utf-8")
+    code = ("import json,sys,jieba; jieba.setLogLevel(60); "
+            f"ps=json.load(open({str(listing)!r})); "
+            "[jieba.lcut(open(p,encoding='utf-8').read()) for p in ps]")
+    return measure([PY, "-c", code], runs=runs)
+
+
+def compare_segmenters(text: str) -> dict:
+    import jieba
+    import rjieba
+
+    jieba.setLogLevel(60)
+    jieba.lcut("预热")
+    t0 = time.perf_counter()
+    a = jieba.lcut(text)
+    t1 = time.perf_counter()
+    b = rjieba.cut(text)
+    t2 = time.perf_counter()
+    sa, sb = set(_spans(a)), set(_spans(b))
+    agreement = len(sa & sb) / max(len(sa | sb), 1)
+    return {"jieba_s": t1 - t0, "rjieba_s": t2 - t1, "token_agreement": agreement, "chars": len(text)}
+
+
+def _spans(tokens):
+    pos = 0
+    for t in tokens:
+        yield (pos, pos + len(t))
+        pos += len(t)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--quick", action="store_true", help="smaller synthetic corpus, fewer runs")
+    ap.add_argument("--write", action="store_true", help="also write bench/RESULTS.md")
+    args = ap.parse_args()
+    runs = 3 if args.quick else args.runs
+    WORK.mkdir(parents=True, exist_ok=True)
+    home = WORK / "home"
+    env = dict(os.environ, CAOGAO_HOME=str(home))
+    shipped = sorted((ROOT / "corpus").glob("*.txt"))
+    rows: list[tuple[str, dict, dict | None]] = []
+
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}", flush=True)
+    floor_imports = measure([PY, "-c", "import docx, jinja2, yaml"], runs=runs)
+    rows.append(("floor: import docx, jinja2, yaml", floor_imports, None))
+
+    # Shipped corpus: build, then lookups and drafting from the built bank.
+    db = home / "bank.sqlite"
+    build = measure([CAOGAO, "bank", "build"], runs=runs, env=env)
+    seg_shipped = segmentation_floor(shipped, runs=runs)
+    rows.append(("floor: jieba.lcut over shipped corpus", seg_shipped, None))
+    rows.append(("bank build (shipped corpus)", build, seg_shipped))
+    assert db.exists()
+    search = measure([CAOGAO, "bank", "search", "生态", "--section", "生态环境", "--json"], runs=runs, env=env)
+    rows.append(("bank search 生态 --section 生态环境", search, floor_imports))
+    draft = WORK / "draft.docx"
+    drafting = measure([CAOGAO, "build", str(EXAMPLE), "-o", str(draft), "--force", "--seed", "1"], runs=runs, env=env)
+    rows.append(("build examples/青禾镇2023年上半年.yaml", drafting, floor_imports))
+    lines = [s.strip() for s in corpus_text(shipped).replace("。", "。\n").splitlines() if len(s.strip()) > 8][:200]
+    classify = measure([CAOGAO, "bank", "classify", "-", "--json"], runs=runs, env=env,
+                       stdin=("\n".join(lines) + "\n").encode("utf-8"))
+    rows.append((f"bank classify - ({len(lines)} lines)", classify, None))
+
+    # Synthetic ~10 MB corpus: full build, then an incremental rebuild after one file changed.
+    size = SYNTH_BYTES // 10 if args.quick else SYNTH_BYTES
+    synth = make_synthetic(WORK / "synth", size)
+    sdb = WORK / "synth.sqlite"
+    if sdb.exists():
+        sdb.unlink()
+    big_runs = 1 if args.quick else max(1, runs // 2)
+    synth_build = measure([CAOGAO, "bank", "build", str(WORK / "synth"), "--only", "--db", str(sdb)],
+                          runs=big_runs, env=env)
+    seg_synth = segmentation_floor(synth, runs=big_runs)
+    mb = sum(p.stat().st_size for p in synth) / 1024 / 1024
+    rows.append((f"floor: jieba.lcut over synthetic corpus ({mb:.1f} MB)", seg_synth, None))
+    rows.append((f"bank build (synthetic, {mb:.1f} MB, {len(synth)} files)", synth_build, seg_synth))
+
+    def touch_one():
+        p = synth[len(synth) // 2]
+        p.write_text(p.read_text(encoding="utf-8") + f"补充一句用于基准测试的新内容{time.time_ns()}。\n", encoding="utf-8")
+
+    incremental = measure([CAOGAO, "bank", "build", str(WORK / "synth"), "--only", "--db", str(sdb)],
+                          runs=runs, env=env, setup=touch_one)
+    rows.append(("bank build, incremental (one synthetic file changed)", incremental, None))
+
+    extra = {}
+    try:
+        sys.path.insert(0, str(ROOT / "src"))
+        from caogao.classify import evaluate_gold
+
+        extra["classification_accuracy_lor"] = evaluate_gold()
+    except ImportError as exc:
+        extra["classification_accuracy_lor"] = f"unavailable: {exc}"
+    extra["segmenters"] = compare_segmenters(corpus_text(shipped))
+
+    out = [f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
+           "", "| measurement | median s | peak MB | floor s | × floor |", "| --- | ---: | ---: | ---: | ---: |"]
+    for name, m, floor in rows:
+        ratio = f"{m['median'] / floor['median']:.2f}" if floor else ""
+        fl = f"{floor['median']:.3f}" if floor else ""
+        out.append(f"| {name} | {m['median']:.3f} | {m['peak_mb']:.0f} | {fl} | {ratio} |")
+    out.append("")
+    acc = extra["classification_accuracy_lor"]
+    out.append(f"classification accuracy on the gold set, leave-one-report-out: "
+               f"{acc:.3f}" if isinstance(acc, float) else f"classification accuracy: {acc}")
+    seg = extra["segmenters"]
+    out.append(f"segmenters on the shipped corpus ({seg['chars']} chars): jieba {seg['jieba_s']:.2f} s, "
+               f"rjieba {seg['rjieba_s']:.2f} s, token agreement {seg['token_agreement']:.3f}")
+    text = "\n".join(out)
+    print(text)
+    if args.write:
+        (ROOT / "bench" / "RESULTS.md").write_text(
+            "# Benchmark results\n\nWritten by `make bench` (`bench/run.py --write`).\n\n" + text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
