@@ -1,0 +1,427 @@
+"""Draw an outline (list of Block) as a .docx in GB/T 9704 公文 layout.
+
+Fonts, sizes, spacing and outline levels are defined once, as styles of a
+reference document (``templates/reference.docx``, written by
+:func:`make_reference`); rendering only puts text into paragraphs by style
+name. A user's own reference document (like pandoc's ``--reference-doc``)
+therefore takes over: its styles and page setup are used, and only the styles
+it lacks are copied from ours.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .errors import InputError, OutputError
+from .fsutil import atomic_path
+from .outline import PLACEHOLDER_RE, Block
+from .paths import templates_dir
+
+if TYPE_CHECKING:  # docx is imported where it is used, not at import time
+    from docx.document import Document
+
+# Block kind → paragraph style. Built-in Word names where Word has one, so a
+# user's reference document takes over; parts, 一、 and （一） map to Heading
+# 1/2/3 because that is their real nesting (Word fixes Heading N at level N).
+STYLE_NAMES: dict[str, str] = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "author": "Author",            # pandoc's name for the same role
+    "date": "Date",
+    "salutation": "Salutation",
+    "part": "Heading 1",
+    "heading1": "Heading 2",
+    "heading2": "Heading 3",
+    "body": "Normal",              # Chinese Word calls it 正文: offices restyle this one
+    "table_title": "Table Caption",
+    "table": "Table Text",
+    "note": "Note",
+}
+TABLE_STYLE = "Table Grid"
+TABLE_HEADER_STYLE = "Table Heading"
+LEAD_STYLE = "Lead"                # character style of the 引领句
+
+_FANGSONG, _KAITI, _HEITI = "仿宋_GB2312", "楷体_GB2312", "黑体"
+_XIAOBIAOSONG, _SONGTI, _LATIN = "方正小标宋简体", "宋体", "Times New Roman"
+# 22 lines in the 225 mm type area: 225 mm / 22 = 28.95 pt.
+LINE_PITCH_TWIPS = 579
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """One style as GB/T 9704 (GONGWEN.md §3) wants it."""
+
+    east_asia: str
+    size_pt: float
+    align: str = "both"
+    indent_chars: int = 0          # first-line indent, in characters
+    line: int | None = LINE_PITCH_TWIPS   # exact line pitch; None = single
+    outline: int | None = None
+    bold: bool = False
+    keep_next: bool = False
+    before_pt: float = 0
+    after_pt: float = 0
+    latin: str = _LATIN
+    kind: str = "paragraph"
+
+
+_SPECS: dict[str, _Spec] = {
+    "Normal": _Spec(_FANGSONG, 16, indent_chars=2),
+    "Title": _Spec(_XIAOBIAOSONG, 22, "center", line=None, after_pt=14.5),
+    "Subtitle": _Spec(_KAITI, 16, "center"),
+    "Author": _Spec(_KAITI, 16, "center"),
+    "Date": _Spec(_KAITI, 16, "center"),
+    "Salutation": _Spec(_FANGSONG, 16, "left", before_pt=28.95),
+    # Parts carry no number in township reports ("上半年工作回顾") and the
+    # 一、 numbering restarts under each: centring is what sets them above
+    # the indented 一、 headings, as in the printed 人代会 reports.
+    "Heading 1": _Spec(_HEITI, 16, "center", outline=0, keep_next=True,
+                       before_pt=14.5, after_pt=14.5),
+    "Heading 2": _Spec(_HEITI, 16, indent_chars=2, outline=1, keep_next=True),
+    "Heading 3": _Spec(_KAITI, 16, indent_chars=2, outline=2, keep_next=True),
+    "Table Caption": _Spec(_HEITI, 16, "center", keep_next=True, after_pt=7),
+    # a fixed 22 pt pitch gives the rows air without depending on the font
+    "Table Text": _Spec(_FANGSONG, 12, "left", line=440),
+    "Table Heading": _Spec(_HEITI, 12, "center", line=440),
+    "Note": _Spec(_FANGSONG, 12, indent_chars=2, line=400),
+    "Footer": _Spec(_SONGTI, 14, "left", line=None, latin=_SONGTI),
+    "Lead": _Spec(_KAITI, 16, kind="character"),
+}
+_THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
+# Characters XML 1.0 cannot hold; python-docx would raise on them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NUMBER_CELL = re.compile(r"^[-+－—]?[\d.,，]+\s*[%％‰]?(\s*[～~—-]\s*[\d.,，]+\s*[%％‰]?)?$")
+
+SAMPLE_BLOCKS = [
+    Block("title", "2023年上半年XX镇政府工作报告"),
+    Block("subtitle", "——在XX镇第十七届人民代表大会第三次会议上"),
+    Block("author", "镇长 XXX"),
+    Block("date", "（2023年7月20日）"),
+    Block("salutation", "各位代表："),
+    Block("body", "现在，我代表镇人民政府向大会报告工作，请予审议。"),
+    Block("part", "上半年工作回顾"),
+    Block("heading1", "一、抓项目、稳经济，高质量发展迈出坚实步伐"),
+    Block("heading2", "（一）招商引资成效明显"),
+    Block("body", "上半年，完成规上工业总产值【待补充：规上工业总产值】。",
+          lead="经济运行向稳向好。"),
+    Block("table_title", "主要经济指标完成情况表"),
+    Block("table", rows=[["指标", "单位", "完成", "同比增长"], ["规上工业总产值", "亿元", "3.45", "5.0%"]]),
+    Block("note", "注：数据为快报数。"),
+]
+
+
+def _w(tag: str) -> str:
+    from docx.oxml.ns import qn
+    return qn(f"w:{tag}")
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
+# ---------------------------------------------------------------- styles
+
+def _rpr_xml(spec: _Spec) -> str:
+    half = int(round(spec.size_pt * 2))
+    bold = '<w:b/><w:bCs/>' if spec.bold else '<w:b w:val="0"/><w:bCs w:val="0"/>'
+    return (f'<w:rPr><w:rFonts w:ascii="{spec.latin}" w:hAnsi="{spec.latin}" '
+            f'w:eastAsia="{spec.east_asia}" w:cs="{spec.latin}"/>{bold}'
+            '<w:i w:val="0"/><w:iCs w:val="0"/><w:color w:val="000000"/>'
+            f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>')
+
+
+def _ppr_xml(spec: _Spec) -> str:
+    line = (f'w:line="{spec.line}" w:lineRule="exact"' if spec.line
+            else 'w:line="240" w:lineRule="auto"')
+    twips = int(spec.indent_chars * spec.size_pt * 20)  # fallback for readers without *Chars
+    return ('<w:pPr>' + ('<w:keepNext/>' if spec.keep_next else '')
+            + '<w:snapToGrid w:val="0"/>'
+            f'<w:spacing w:before="{int(spec.before_pt * 20)}" w:after="{int(spec.after_pt * 20)}" {line}/>'
+            f'<w:ind w:left="0" w:leftChars="0" w:right="0" w:rightChars="0" '
+            f'w:firstLineChars="{spec.indent_chars * 100}" w:firstLine="{twips}"/>'
+            f'<w:jc w:val="{spec.align}"/>'
+            + (f'<w:outlineLvl w:val="{spec.outline}"/>' if spec.outline is not None else '')
+            + '</w:pPr>')
+
+
+def _define_styles(doc: Document) -> None:
+    """Give every style we use its 公文 look, with no theme fonts left anywhere."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    styles = doc.styles
+    for name, spec in _SPECS.items():
+        try:
+            style = styles[name]
+        except KeyError:
+            kind = WD_STYLE_TYPE.CHARACTER if spec.kind == "character" else WD_STYLE_TYPE.PARAGRAPH
+            style = styles.add_style(name, kind)
+            if spec.kind == "paragraph":
+                style.base_style = styles["Normal"]
+                style.next_paragraph_style = styles["Normal"]
+            style.quick_style = True
+        el = style.element
+        for old in el.findall(_w("pPr")) + el.findall(_w("rPr")):
+            el.remove(old)
+        if spec.kind == "paragraph":
+            el.append(parse_xml(_ppr_xml(spec).replace("<w:pPr>", f"<w:pPr {nsdecls('w')}>", 1)))
+        rpr = _rpr_xml(spec).replace("<w:rPr>", f"<w:rPr {nsdecls('w')}>", 1)
+        if spec.kind == "character":  # a run style changes the face only, not the size
+            rpr = re.sub(r'<w:sz w:val="\d+"/><w:szCs w:val="\d+"/>', "", rpr)
+        el.append(parse_xml(rpr))
+    defaults = styles.element.find(_w("docDefaults"))
+    rpr = defaults.find(f"{_w('rPrDefault')}/{_w('rPr')}")
+    defaults.find(_w("rPrDefault")).remove(rpr)
+    defaults.find(_w("rPrDefault")).append(parse_xml(
+        _rpr_xml(_SPECS["Normal"]).replace("<w:rPr>", f"<w:rPr {nsdecls('w')}>", 1)
+        .replace("</w:rPr>", '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>')))
+    for fonts in styles.element.iter(_w("rFonts")):
+        for attr in _THEME_ATTRS:
+            fonts.attrib.pop(_w(attr), None)
+    lang = doc.settings.element.find(_w("themeFontLang"))
+    if lang is not None:
+        lang.set(_w("eastAsia"), "zh-CN")
+
+
+def _copy_missing_styles(doc: Document, ours: Document, names: Iterable[str]) -> None:
+    """Fill the styles a user's reference lacks with ours, ids remapped by name."""
+    theirs = doc.styles.element
+    for name in names:
+        try:
+            doc.styles[name]
+            continue
+        except KeyError:
+            pass
+        el = copy.deepcopy(ours.styles[name].element)
+        for ref in ("basedOn", "next", "link"):
+            child = el.find(_w(ref))
+            if child is None:
+                continue
+            target = ours.styles.element.get_by_id(child.get(_w("val")))
+            match = theirs.get_by_name(target.name_val) if target is not None else None
+            if ref == "link" or match is None:
+                el.remove(child)
+            else:
+                child.set(_w("val"), match.styleId)
+        if theirs.get_by_id(el.styleId) is not None:  # e.g. Chinese Word's ids "a", "1"
+            el.styleId = el.styleId + "Caogao"
+        theirs.append(el)
+
+
+# ---------------------------------------------------------- page & footer
+
+def _page_setup(section) -> None:
+    from docx.shared import Mm
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.gutter, section.header_distance = 0, Mm(15)
+    # the footer line then sits about 7 mm below the type area (GB/T 9704 7.5)
+    section.footer_distance = Mm(22)
+
+
+def _add_field(paragraph, instr: str) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    for xml in (f'<w:fldChar {nsdecls("w")} w:fldCharType="begin"/>',
+                f'<w:instrText {nsdecls("w")} xml:space="preserve"> {instr} </w:instrText>',
+                f'<w:fldChar {nsdecls("w")} w:fldCharType="separate"/>', None,
+                f'<w:fldChar {nsdecls("w")} w:fldCharType="end"/>'):
+        run = paragraph.add_run("1" if xml is None else None)
+        if xml is not None:
+            run._r.append(parse_xml(xml))
+
+
+def _add_page_numbers(doc: Document) -> None:
+    """`— N —` in 宋体 四号: odd pages right, even pages left, one character in."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    doc.settings.odd_and_even_pages_header_footer = True
+    section = doc.sections[-1]
+    for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        for child in list(p._p):
+            if child.tag != _w("pPr"):
+                p._p.remove(child)
+        p.style = doc.styles["Footer"]
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if side == "right" else WD_ALIGN_PARAGRAPH.LEFT
+        ind = p._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(_w(side), "280")
+        ind.set(_w(f"{side}Chars"), "100")
+        p.add_run("— ")
+        _add_field(p, "PAGE")
+        p.add_run(" —")
+
+
+# ------------------------------------------------------------------ blocks
+
+def _add_text(paragraph, text: str, style: str | None = None) -> None:
+    from docx.enum.text import WD_COLOR_INDEX
+    text, pos = _clean(text), 0
+    for m in PLACEHOLDER_RE.finditer(text):
+        if m.start() > pos:
+            paragraph.add_run(text[pos:m.start()], style)
+        paragraph.add_run(m.group(), style).font.highlight_color = WD_COLOR_INDEX.YELLOW
+        pos = m.end()
+    if pos < len(text):
+        paragraph.add_run(text[pos:], style)
+
+
+def _centred_cell(text: str) -> bool:
+    """Numbers, units and lone placeholders read best centred in their column."""
+    text = text.strip()
+    return (not text or len(text) <= 4 or bool(_NUMBER_CELL.match(text))
+            or PLACEHOLDER_RE.fullmatch(text) is not None)
+
+
+def _add_table(doc: Document, rows: list[list[str]]):
+    from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    width = max(len(r) for r in rows)
+    table = doc.add_table(rows=len(rows), cols=width)
+    table.style = doc.styles[TABLE_STYLE]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # the header row repeats on every page the table runs onto
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(table.rows[i].cells):
+            text = row[j] if j < len(row) else ""
+            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
+            p = cell.paragraphs[0]
+            p.style = doc.styles[TABLE_HEADER_STYLE if i == 0 else STYLE_NAMES["table"]]
+            _add_text(p, text)
+            if i and _centred_cell(_clean(text)):
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return table
+
+
+def _draw(doc: Document, blocks: Iterable[Block]) -> None:
+    page_break = False
+    for block in blocks:
+        if block.kind == "page_break":
+            page_break = True
+            continue
+        if block.kind == "table":
+            if not block.rows:
+                continue
+            if page_break:  # Word ignores pageBreakBefore inside table cells
+                doc.add_paragraph(style=doc.styles["Normal"]).paragraph_format.page_break_before = True
+            _add_table(doc, block.rows)
+        else:
+            p = doc.add_paragraph(style=doc.styles[STYLE_NAMES[block.kind]])
+            if block.lead:
+                _add_text(p, block.lead, LEAD_STYLE)
+            _add_text(p, block.text)
+            if page_break:
+                p.paragraph_format.page_break_before = True
+        page_break = False
+
+
+def _clear_body(doc: Document) -> None:
+    body = doc.element.body
+    for child in list(body):
+        if child.tag != _w("sectPr"):
+            body.remove(child)
+
+
+def _set_properties(doc: Document, title: str) -> None:
+    props, now = doc.core_properties, _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+    props.title = _clean(title)
+    props.author = props.last_modified_by = props.comments = props.keywords = ""
+    props.revision, props.created, props.modified = 1, now, now
+
+
+# -------------------------------------------------------- reference docs
+
+def _open_docx(path: Path) -> Document:
+    """Open a .docx (or a .dotx template, by relabelling it as a document)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    if not path.is_file():
+        raise InputError("找不到参考文档", file=path, hint="检查路径，或去掉 --reference-doc 使用内置样式")
+    try:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                data = src.read(item)
+                if item.filename == "[Content_Types].xml":
+                    data = data.replace(b"wordprocessingml.template.main+xml",
+                                        b"wordprocessingml.document.main+xml")
+                dst.writestr(item, data)
+        buffer.seek(0)
+        return docx.Document(buffer)
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+        raise InputError("参考文档不是可读的 Word .docx 文件", file=path,
+                         hint="用 Word 或 WPS 打开后“另存为”.docx 格式再试") from exc
+
+
+def _build_reference() -> Document:
+    import docx
+    doc = docx.Document()
+    _define_styles(doc)
+    _page_setup(doc.sections[0])
+    _add_page_numbers(doc)
+    return doc
+
+
+def _our_reference() -> Document:
+    shipped = templates_dir() / "reference.docx"
+    return _open_docx(shipped) if shipped.is_file() else _build_reference()
+
+
+def make_reference(path: str | Path, *, force: bool = False) -> Path:
+    """Write the reference document: the styles, page setup and page numbers.
+
+    The body holds one sample of each style so that someone restyling it in
+    Word sees what each style is for; rendering removes the samples.
+    """
+    doc = _build_reference()
+    _clear_body(doc)
+    _draw(doc, SAMPLE_BLOCKS)
+    _set_properties(doc, "caogao 参考样式")
+    return save(doc, path, force=force)
+
+
+def render(blocks: list[Block], *, reference_doc: Path | None = None, title: str = "") -> Document:
+    """Draw ``blocks`` into a new document styled by the reference document."""
+    if reference_doc is None:
+        doc = _our_reference()
+    else:
+        doc = _open_docx(Path(reference_doc))
+        needed = [*STYLE_NAMES.values(), TABLE_STYLE, TABLE_HEADER_STYLE, LEAD_STYLE, "Footer"]
+        _copy_missing_styles(doc, _our_reference(), needed)
+        if doc.sections[-1]._sectPr.find(_w("footerReference")) is None:
+            _add_page_numbers(doc)  # theirs has none; a 公文 must have them
+    _clear_body(doc)
+    _draw(doc, blocks)
+    if not title:
+        title = next((b.text for b in blocks if b.kind == "title"), "")
+    _set_properties(doc, title)
+    return doc
+
+
+def save(doc: Document, path: str | Path, *, force: bool = False) -> Path:
+    """Write ``doc`` atomically; an existing file is replaced only with ``force``."""
+    target = Path(path)
+    if target.suffix.lower() != ".docx" and not target.is_dir():
+        raise OutputError("输出文件名应以 .docx 结尾，Word/WPS 才能按格式打开", file=target,
+                          hint=f"例如 {target.with_suffix('.docx').name}")
+    try:
+        with atomic_path(target, force=force) as tmp:
+            doc.save(str(tmp))
+    except OSError as exc:
+        raise OutputError(f"写入失败（{exc.strerror or exc}）", file=target) from exc
+    return target
+
+
+if __name__ == "__main__":  # regenerate the shipped file: python -m caogao.render
+    make_reference(templates_dir() / "reference.docx", force=True)
