@@ -1,0 +1,252 @@
+"""The phrase bank store: what search, listing, export and rebuilding give a user.
+
+Most tests run on a small bank written from hand-made mining results (fast, no
+jieba); the tests marked at the end run on the bank built from the shipped corpus.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from caogao import bank as bankmod
+from caogao.bank import Hit, PhraseBank, bank_state, open_bank, write_bank
+from caogao.errors import BankError, OutputError, UsageError
+
+
+@dataclass
+class Src:
+    report: str
+    heading: str
+    report_id: str
+
+
+@dataclass
+class Ph:
+    text: str
+    section: str
+    kind: str
+    score: float
+    generic: bool
+    shape: str = ""
+    tokens: list[str] = field(default_factory=list)
+    sources: list[Src] = field(default_factory=lambda: [Src("甲镇2023年上半年工作报告", "一、", "a#1")])
+    n_reports: int = 1
+
+
+@dataclass
+class Mined:
+    phrases: list[Ph]
+    keywords: dict[str, list[str]]
+    model: dict
+
+
+@dataclass
+class Rep:
+    id: str
+    title: str
+    file: str
+    year: int
+    period: str
+
+
+PHRASES = [
+    Ph("优环境、美生态，生态环境持续改善", "生态环境", "heading1", 0.9, True, "3、3，*",
+       ["环境", "生态", "生态环境", "持续", "改善"],
+       [Src("甲镇报告", "二、优环境", "a#1"), Src("乙镇报告", "三、", "b#1")], 2),
+    Ph("坚持生态优先，绿色发展底色更亮", "生态环境", "heading1", 0.7, True, "4，*", ["生态", "优先", "绿色", "发展"]),
+    Ph("生态", "生态环境", "heading2", 0.1, True, "", ["生态"]),
+    Ph("桂花村污水管网建成投用", "生态环境", "item", 0.5, False, "", ["桂花村", "污水", "管网"]),
+    Ph("全面落实河长制，水质稳定达标", "生态环境", "heading2", 0.6, True, "", ["河长制", "水质", "达标"]),
+    Ph("完成规上工业总产值{金额}，同比增长{百分比}", "指标段", "figure", 0.8, False, "", ["规上", "产值"]),
+    Ph("抓项目、稳经济，高质量发展迈出坚实步伐", "经济发展", "heading1", 0.95, True, "3、3，*",
+       ["项目", "经济", "高质量", "发展"]),
+    Ph("向全体代表表示衷心的感谢和崇高的敬意", "致谢", "set_phrase", 0.4, True, "", ["感谢", "敬意"],
+       [Src("甲镇报告", "", "a#1"), Src("乙镇报告", "", "b#1"), Src("丙镇报告", "", "c#1")], 3),
+    # from the office's own report: ranks above the shipped phrasing
+    Ph("守护绿水青山，生态底色持续擦亮", "生态环境", "heading1", 0.2, True, "4，*", ["绿水青山", "生态"],
+       [Src("本镇2022年工作报告", "二、", "own#1")]),
+]
+KEYWORDS = {"生态环境": ["生态", "环境", "河长制"], "经济发展": ["产值", "工业"]}
+REPORTS = [Rep("a#1", "甲镇报告", "a.txt", 2023, "上半年"), Rep("own#1", "本镇2022年工作报告", "own.txt", 2022, "全年")]
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("fixture-bank") / "bank.sqlite"
+    write_bank(db, Mined(PHRASES, KEYWORDS, {"vocabulary": {}, "idf": []}), REPORTS, office_ids={"own#1"})
+    return db
+
+
+@pytest.fixture
+def bank(fixture_db):
+    with PhraseBank(fixture_db) as b:
+        yield b
+
+
+def texts(hits: list[Hit]) -> list[str]:
+    return [h.text for h in hits]
+
+
+# ---------------------------------------------------------------- search
+
+def test_two_character_query_finds_exactly_the_phrases_containing_it(bank):
+    found = texts(bank.search("生态", limit=100))
+    assert sorted(found) == sorted(p.text for p in PHRASES if "生态" in p.text)
+
+
+def test_one_character_and_several_word_queries(bank):
+    assert sorted(texts(bank.search("村", limit=100))) == ["桂花村污水管网建成投用"]
+    # words separated by spaces must all occur, anywhere in the phrase
+    assert texts(bank.search("环境 改善")) == ["优环境、美生态，生态环境持续改善"]
+    assert bank.search("生态 河长制") == []
+    assert bank.search("完全不存在的说法") == []
+
+
+def test_query_longer_than_a_bigram_is_verified_not_just_its_bigrams(bank):
+    # every bigram of 生态生态 occurs in some phrase, but the string itself in none
+    assert bank.search("态生态") == []
+
+
+def test_filters_by_section_kind_and_generic(bank):
+    hits = bank.search("生态", section="生态环境", kind="heading1", generic_only=True)
+    assert hits and all(h.section == "生态环境" and h.kind == "heading1" and h.generic for h in hits)
+    assert all(h.generic for h in bank.search(section="生态环境", generic_only=True, limit=100))
+    assert "桂花村污水管网建成投用" not in texts(bank.search("管网", generic_only=True))
+    # an alias from sections.yaml means its type
+    assert texts(bank.search(section="河长制", limit=100)) == texts(bank.search(section="生态环境", limit=100))
+
+
+def test_unknown_section_or_kind_is_a_usage_error_naming_the_closest(bank):
+    with pytest.raises(UsageError) as exc:
+        bank.search("生态", section="生态环镜")
+    assert "生态环境" in str(exc.value) and exc.value.exit_code == 2
+    with pytest.raises(UsageError) as exc:
+        bank.search(kind="heading")
+    assert "heading1" in str(exc.value)
+
+
+def test_office_phrases_come_first_then_the_best_match(bank):
+    hits = bank.search("生态", section="生态环境", kind="heading1")
+    assert hits[0].text == "守护绿水青山，生态底色持续擦亮" and hits[0].origin == "office"
+    assert {h.origin for h in hits[1:]} == {"shipped"}
+    # among shipped phrases, the exact match beats phrases that merely contain the query
+    shipped = [h for h in bank.search("生态", limit=100) if h.origin == "shipped"]
+    assert shipped[0].text == "生态"
+
+
+def test_without_query_the_stored_score_and_spread_rank(bank):
+    hits = bank.search(section="经济发展")
+    assert texts(hits) == ["抓项目、稳经济，高质量发展迈出坚实步伐"]
+    shipped = [h for h in bank.phrases(section="生态环境", kind="heading1") if h.origin == "shipped"]
+    assert texts(shipped) == ["优环境、美生态，生态环境持续改善", "坚持生态优先，绿色发展底色更亮"]
+    assert len(bank.search(limit=3)) == 3
+    assert len(bank.phrases()) == len(PHRASES)
+
+
+def test_hit_json_fields_and_sources(bank):
+    hit = bank.search("优环境")[0]
+    d = hit.to_dict()
+    assert {"text", "section", "kind", "score", "generic", "sources"} <= set(d)
+    assert d["sources"] == [{"report": "甲镇报告", "heading": "二、优环境"}, {"report": "乙镇报告", "heading": "三、"}]
+    assert d["shape"] == "3、3，*" and d["generic"] is True and d["n_reports"] == 2
+    json.dumps(d, ensure_ascii=False)
+
+
+def test_sections_lists_every_type_with_counts_and_keywords(bank):
+    rows = {r["section"]: r for r in bank.sections()}
+    assert rows["生态环境"]["count"] == 6 and rows["生态环境"]["keywords"][:2] == ["生态", "环境"]
+    assert rows["致谢"]["count"] == 1 and rows["自身建设"]["count"] == 0
+
+
+def test_similar_ranks_by_shared_weighted_words(bank, monkeypatch):
+    # segmenting is the tokenizer's job; here words are given separated by spaces
+    monkeypatch.setattr("caogao.tokenize.tokenize", lambda text: text.split())
+    hits = bank.similar("河长制 水质 提升")
+    assert hits[0].text == "全面落实河长制，水质稳定达标" and 0 < hits[0].match < 1
+    assert all("河长制" in h.text or "水质" in h.text for h in hits)
+    assert bank.similar("毫不相干 的 词") == []
+
+
+# ---------------------------------------------------------------- schema, safety
+
+def test_a_bank_of_another_schema_version_is_rebuilt_never_read(fixture_db, tmp_path):
+    old = tmp_path / "old.sqlite"
+    shutil.copy(fixture_db, old)
+    with sqlite3.connect(old) as c:
+        c.execute("PRAGMA user_version = 0")
+    c.close()
+    assert bank_state(old) == "old"
+    with pytest.raises(BankError, match="版本"):
+        PhraseBank(old)
+
+
+def test_a_file_that_is_not_a_bank_is_never_overwritten(tmp_path):
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("我的笔记", encoding="utf-8")
+    with pytest.raises(BankError, match="不是 caogao 短语库"):
+        write_bank(notes, Mined(PHRASES, KEYWORDS, {}))
+    with pytest.raises(BankError):
+        open_bank(notes)
+    assert notes.read_text(encoding="utf-8") == "我的笔记"
+
+
+def test_a_failed_build_leaves_the_old_bank_and_no_temporary_file(fixture_db, tmp_path):
+    db = tmp_path / "bank.sqlite"
+    shutil.copy(fixture_db, db)
+    before = db.read_bytes()
+    broken = Mined([Ph("半截", "生态环境", "item", 0.1, True, sources=None)], {}, {})
+    with pytest.raises(TypeError):
+        write_bank(db, broken)
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bank.sqlite"]
+
+
+def test_search_index_is_used_for_substring_queries(bank):
+    plan = bank._db.execute(
+        "EXPLAIN QUERY PLAN SELECT phrase_id FROM grams WHERE gram IN ('生态') GROUP BY phrase_id").fetchall()
+    assert any("USING PRIMARY KEY" in row[-1] or "USING INDEX" in row[-1] for row in plan)
+
+
+# ---------------------------------------------------------------- export
+
+def test_csv_export_has_a_bom_and_every_phrase(bank, tmp_path):
+    out = tmp_path / "短语库.csv"
+    assert bank.export("csv", out) == len(PHRASES)
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert len(rows) == len(PHRASES) and rows[0].keys() >= {"text", "section", "kind", "generic", "sources"}
+    assert "甲镇报告｜二、优环境" in next(r["sources"] for r in rows if r["text"].startswith("优环境"))
+
+
+def test_json_export_and_refusing_to_overwrite(bank, tmp_path):
+    out = tmp_path / "bank.json"
+    bank.export("json", out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {d["text"] for d in data} == {p.text for p in PHRASES}
+    with pytest.raises(OutputError):
+        bank.export("json", out)
+    bank.export("csv", out, force=True)
+    with pytest.raises(UsageError, match="xlsx"):
+        bank.export("xlsx", tmp_path / "x.xlsx")
+
+
+def test_docx_export_opens_with_python_docx_grouped_by_section(bank, tmp_path):
+    import docx
+
+    out = tmp_path / "素材.docx"
+    bank.export("docx", out)
+    doc = docx.Document(str(out))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert "生态环境" in headings and "致谢" in headings
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert all(p.text in body for p in PHRASES)
+    assert body.index("生态环境") < body.index("优环境、美生态")
