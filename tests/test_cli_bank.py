@@ -1,0 +1,109 @@
+"""``caogao bank …`` as a user runs it: output, JSON fields, exit codes, stdin, files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from caogao.bank import fingerprint, write_bank
+from caogao.cli import app
+from caogao.paths import corpus_dir
+from test_bank import KEYWORDS, PHRASES, REPORTS, Mined
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory) -> str:
+    """A hand-made bank that counts as up to date for the shipped corpus (no rebuild)."""
+    db = tmp_path_factory.mktemp("cli-bank") / "bank.sqlite"
+    meta = {"fingerprint": fingerprint([corpus_dir()], []), "sources": {"shipped": True, "office": []}}
+    write_bank(db, Mined(PHRASES, KEYWORDS, {}), REPORTS, office_ids={"own#1"}, meta=meta)
+    return str(db)
+
+
+def run(*args: str, input: str | None = None):
+    return runner.invoke(app, ["bank", *args], input=input)
+
+
+def test_search_json_is_a_list_of_hits_with_the_documented_fields(small_db):
+    r = run("search", "生态", "--section", "生态环境", "--kind", "heading1", "--json", "--db", small_db)
+    assert r.exit_code == 0, r.output
+    hits = json.loads(r.stdout)
+    assert [h["text"] for h in hits][0] == "守护绿水青山，生态底色持续擦亮"
+    for h in hits:
+        assert {"text", "section", "kind", "score", "generic", "sources"} <= set(h)
+        assert h["section"] == "生态环境" and h["kind"] == "heading1" and "生态" in h["text"]
+        assert all(set(s) >= {"report", "heading"} for s in h["sources"])
+
+
+def test_search_readable_output_and_limit(small_db):
+    r = run("search", "生态", "--limit", "2", "--db", small_db)
+    assert r.exit_code == 0
+    assert "守护绿水青山" in r.stdout and "本单位" in r.stdout
+    assert r.stdout.count("生态环境｜") == 2
+    r = run("search", "没有这句话", "--db", small_db)
+    assert r.exit_code == 0 and r.stdout == "" and "没有找到" in r.stderr
+
+
+def test_unknown_section_names_the_closest_and_exits_2(small_db):
+    r = run("search", "生态", "--section", "生态环镜", "--db", small_db)
+    assert r.exit_code == 2
+    assert "生态环镜" in r.stderr and "最接近的是“生态环境”" in r.stderr
+    r = run("search", "--kind", "title", "--db", small_db)
+    assert r.exit_code == 2 and "heading1" in r.stderr
+
+
+def test_sections_json(small_db):
+    r = run("sections", "--json", "--db", small_db)
+    rows = json.loads(r.stdout)
+    eco = next(row for row in rows if row["section"] == "生态环境")
+    assert eco == {"section": "生态环境", "count": 6, "keywords": ["生态", "环境", "河长制"]}
+
+
+def test_export_csv_with_bom_and_no_silent_overwrite(small_db, tmp_path):
+    out = tmp_path / "短语库.csv"
+    r = run("export", "--format", "csv", "-o", str(out), "--db", small_db)
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbftext,")
+    r = run("export", "--format", "csv", "-o", str(out), "--db", small_db)
+    assert r.exit_code == 1 and "--force" in r.stderr
+    assert run("export", "--format", "csv", "-o", str(out), "--force", "--db", small_db).exit_code == 0
+    r = run("export", "--format", "xlsx", "-o", str(tmp_path / "x.xlsx"), "--db", small_db)
+    assert r.exit_code == 2 and "csv" in r.stderr
+
+
+def test_a_file_that_is_not_a_bank_is_refused(tmp_path):
+    other = tmp_path / "报告.docx"
+    other.write_bytes(b"PK\x03\x04 not a bank")
+    r = run("search", "生态", "--db", str(other))
+    assert r.exit_code == 1 and "不是 caogao 短语库" in r.stderr
+    assert other.read_bytes() == b"PK\x03\x04 not a bank"
+
+
+def search_imports(db: str, *args: str) -> tuple[list, list[str]]:
+    """Run `caogao bank search` in a fresh interpreter; return its hits and heavy modules loaded."""
+    code = (
+        "import sys\n"
+        "from caogao.cli import app\n"
+        "try:\n"
+        f"    app(['bank', 'search', *{list(args)!r}, '--json', '--db', {db!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'jieba', 'sklearn', 'numpy', 'scipy'})\n"
+        "print('HEAVY=' + ','.join(heavy), file=sys.stderr)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                          timeout=60, cwd=Path(__file__).parent)
+    heavy = proc.stderr.rsplit("HEAVY=", 1)[1].strip()
+    return json.loads(proc.stdout), [m for m in heavy.split(",") if m]
+
+
+def test_search_in_a_fresh_process_loads_no_jieba_or_sklearn(small_db):
+    hits, heavy = search_imports(small_db, "生态", "--section", "生态环境")
+    assert hits and heavy == []
