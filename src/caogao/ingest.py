@@ -6,18 +6,17 @@ colleagues' USB sticks and WeChat downloads, so the encoding is detected rather
 than assumed, and a .docx is treated as untrusted: the zip directory and XML
 parts are inspected before python-docx ever parses them.
 
-Only the standard library is imported at module level: python-docx (and lxml)
-load when a .docx is read, charset-normalizer only when a file is neither
-UTF-8 nor plausible GB18030.
+python-docx loads only when a .docx is read, charset-normalizer only when a
+file is neither UTF-8 nor plausible GB18030.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
 import stat
-import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -42,14 +41,11 @@ _LEGACY = {".doc": "旧版 Word（.doc）", ".wps": "WPS 文字（.wps）", ".rt
 _SAVE_AS = "请在 Word 或 WPS 中“另存为” .docx，或另存为纯文本 .txt（UTF-8）"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and password-protected .docx
 
-_BOMS = (  # UTF-32 first: its LE BOM begins with UTF-16's
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-_ALLOWED_CONTROLS = set("\t\n\r\f\v\x1a")  # \x1a: DOS end-of-file mark in old GBK files
+# UTF-32 before UTF-16: the UTF-32 LE BOM begins with UTF-16 LE's.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# Controls that never occur in text; \t \n \v \f \r pass, and \x1a (old DOS end-of-file mark).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f]")
 
 
 def _not_text(path: Path, why: str) -> InputError:
@@ -57,53 +53,46 @@ def _not_text(path: Path, why: str) -> InputError:
                       hint="请确认选对了文件；Word 文档请另存为 .docx 或 .txt（UTF-8）后再读")
 
 
-# ---------------------------------------------------------------- raw bytes
+def _os_error(path: Path, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError("文件不存在", file=path, hint="请检查路径和文件名是否写对")
+    if isinstance(exc, PermissionError):
+        return InputError("没有读取该文件的权限", file=path,
+                          hint="请检查文件权限，或把文件复制到自己的文件夹再读")
+    return InputError(f"无法读取文件（{exc.strerror or exc}）", file=path)
 
-def _stat_regular(path: Path) -> os.stat_result:
-    """The file's status, or an InputError if it is missing, a folder or not a file."""
+
+def _stat_regular(path: Path) -> None:
+    """Raise an InputError if ``path`` is missing, a folder, not a plain file or huge."""
     try:
         info = path.stat()
-    except FileNotFoundError:
-        raise InputError("文件不存在", file=path, hint="请检查路径和文件名是否写对") from None
-    except PermissionError:
-        raise InputError("没有读取该文件的权限", file=path,
-                         hint="请检查文件权限，或把文件复制到自己的文件夹再读") from None
     except OSError as exc:
-        raise InputError(f"无法读取文件（{exc.strerror}）", file=path) from None
+        raise _os_error(path, exc) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError("这是一个文件夹，不是文件", file=path,
                          hint="请给出其中的 .txt/.md/.docx 文件，或使用可读取整个文件夹的命令")
     if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
         raise InputError("不是普通文件", file=path, hint="请给出 .txt/.md/.docx 文件")
     if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"文件过大（{info.st_size // (1024 * 1024)} MB，上限 "
-                         f"{MAX_FILE_BYTES // (1024 * 1024)} MB）", file=path,
+        raise InputError(f"文件过大（上限 {MAX_FILE_BYTES >> 20} MB）", file=path,
                          hint="工作报告一般不足 1 MB；请确认选对了文件")
-    return info
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, or an InputError saying why they cannot be had."""
     _stat_regular(path)
     try:
         with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
-    except PermissionError:
-        raise InputError("没有读取该文件的权限", file=path,
-                         hint="请检查文件权限，或把文件复制到自己的文件夹再读") from None
+            data = handle.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
     except OSError as exc:
-        raise InputError(f"无法读取文件（{exc.strerror}）", file=path) from None
+        raise _os_error(path, exc) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(f"文件过大（上限 {MAX_FILE_BYTES >> 20} MB）", file=path)
+    return data
 
-
-# ---------------------------------------------------------------- encodings
 
 def _looks_like_text(text: str) -> bool:
     """False when control characters betray binary data decoded by luck."""
-    if not text:
-        return True
-    bad = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
-    bad += text.count("\x7f")
-    return bad <= len(text) / 200
+    return len(_CONTROL.findall(text)) <= len(text) / 200
 
 
 def _mostly_gb2312(text: str) -> bool:
@@ -115,13 +104,7 @@ def _mostly_gb2312(text: str) -> bool:
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
     if not han:
         return not any(ord(ch) > 0x7F for ch in text)
-    common = 0
-    for ch in han:
-        try:
-            ch.encode("gb2312")
-            common += 1
-        except UnicodeEncodeError:
-            pass
+    common = len("".join(han).encode("gb2312", errors="ignore")) // 2  # 2 bytes per Han
     return common >= 0.8 * len(han)
 
 
@@ -134,17 +117,18 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if len(data) < 4 or len(data) % 2:
         return None
     even, odd = data[0::2].count(0), data[1::2].count(0)
-    if odd and odd >= 4 * even:
-        encoding = "utf-16-le"
-    elif even and even >= 4 * odd:
-        encoding = "utf-16-be"
-    else:
+    if odd <= 4 * even and even <= 4 * odd:
         return None
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-    return text if _looks_like_text(text) else None
+    with contextlib.suppress(UnicodeDecodeError):
+        text = data.decode("utf-16-le" if odd > even else "utf-16-be")
+        return text if _looks_like_text(text) else None
+    return None
+
+
+def _checked(text: str, path: Path) -> str:
+    if not _looks_like_text(text):
+        raise _not_text(path, "含有大量控制字符")
+    return text
 
 
 def decode_bytes(data: bytes, path: Path) -> str:
@@ -152,25 +136,16 @@ def decode_bytes(data: bytes, path: Path) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(encoding)
+                return _checked(data[len(bom):].decode(encoding), path)
             except UnicodeDecodeError:
                 raise _not_text(path, f"开头标明 {encoding.upper()} 编码，内容却不符，文件可能已损坏") from None
-            if not _looks_like_text(text):
-                raise _not_text(path, "含有大量控制字符")
-            return text
     if b"\x00" in data:
         text = _utf16_without_bom(data)
         if text is None:
             raise _not_text(path, "含有 NUL 字节，像是二进制文件")
         return text
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if not _looks_like_text(text):
-            raise _not_text(path, "含有大量控制字符")
-        return text
+    with contextlib.suppress(UnicodeDecodeError):
+        return _checked(data.decode("utf-8"), path)
     try:  # GB18030 is a superset of GBK and GB2312: one strict decode covers all three
         gb_text: str | None = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -180,21 +155,17 @@ def decode_bytes(data: bytes, path: Path) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is not None and _looks_like_text(str(best)):
-        return str(best)
-    if gb_text is not None and _looks_like_text(gb_text):
-        return gb_text
+    for candidate in (str(best) if best is not None else None, gb_text):
+        if candidate is not None and _looks_like_text(candidate):
+            return candidate
     raise _not_text(path, "无法识别其编码")
 
 
 def _normalize(text: str) -> str:
-    text = text.lstrip("\ufeff")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     # Unicode line/paragraph separators arrive from web copies; they are line ends too.
     return text.replace("\u2028", "\n").replace("\u2029", "\n").rstrip("\x1a")
 
-
-# ---------------------------------------------------------------- Markdown
 
 _MD_RULE = re.compile(r"^\s{0,3}(?:(?:[-*_]\s*){3,}|=+|-+)\s*$")  # rules, setext underlines
 _MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")  # nested quotes too
@@ -230,8 +201,6 @@ def strip_markdown(text: str) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- .docx
-
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Block-level wrappers whose children are paragraphs, tables or rows.
@@ -240,6 +209,7 @@ _BLOCK_CONTAINERS = {_W + t for t in ("tbl", "tr", "tc", "sdt", "sdtContent", "c
 # Inside a paragraph: deleted text, moved-away text and text boxes are not its words.
 _SKIP_IN_PARA = {_W + t for t in ("del", "moveFrom", "txbxContent", "pPr", "rPr",
                                   "instrText", "delText", "fldData")} | {_MC_FALLBACK}
+_RUN_MARKS = {_W + "tab": "\t", _W + "ptab": "\t", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 _DOCTYPE = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -283,8 +253,7 @@ def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: P
     """Refuse DTDs in any XML part: entities are never expanded, only rejected."""
     if member.is_dir():
         return
-    named_xml = member.filename.lower().endswith((".xml", ".rels", ".vml"))
-    if not named_xml:
+    if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
         with archive.open(member) as handle:
             head = handle.read(256)
         if not head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<"):
@@ -295,12 +264,16 @@ def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: P
         raise _corrupt(path, f"“{member.filename}”含有 DOCTYPE/ENTITY 声明，Word 不会生成这种内容，为安全起见拒绝读取")
 
 
-def open_docx(path: str | Path) -> Document:
-    """python-docx's Document for ``path``, after the zip and XML safety checks."""
-    path = Path(path)
+def _refuse_legacy(path: Path) -> None:
     legacy = _LEGACY.get(path.suffix.lower())
     if legacy:
         raise InputError(f"{legacy} 格式无法直接读取", file=path, hint=_SAVE_AS)
+
+
+def open_docx(path: str | Path) -> Document:
+    """python-docx's Document for ``path``, after the zip and XML safety checks."""
+    path = Path(path)
+    _refuse_legacy(path)
     data = _read_bytes(path)
     _check_zip(data, path)
     import docx
@@ -313,35 +286,24 @@ def open_docx(path: str | Path) -> Document:
         raise _corrupt(path, why) from None
 
 
-def _paragraph_text(p) -> str:
-    parts: list[str] = []
-
-    def walk(element) -> None:
-        for child in element:
-            tag = child.tag
-            if tag in _SKIP_IN_PARA or not isinstance(tag, str):
-                continue
-            if tag == _W + "t":
-                parts.append(child.text or "")
-            elif tag in (_W + "tab", _W + "ptab"):
-                parts.append("\t")
-            elif tag in (_W + "br", _W + "cr"):
-                # page and column breaks are layout, not line ends
-                if child.get(_W + "type") in (None, "textWrapping"):
-                    parts.append("\n")
-            elif tag == _W + "noBreakHyphen":
-                parts.append("-")
-            else:
-                walk(child)
-
-    walk(p)
-    return "".join(parts)
+def _paragraph_text(element, parts: list[str]) -> list[str]:
+    for child in element:
+        tag = child.tag
+        if tag == _W + "t":
+            parts.append(child.text or "")
+        elif tag in _RUN_MARKS:
+            parts.append(_RUN_MARKS[tag])
+        elif tag == _W + "br":  # page and column breaks are layout, not line ends
+            parts.append("\n" if child.get(_W + "type") in (None, "textWrapping") else "")
+        elif isinstance(tag, str) and tag not in _SKIP_IN_PARA:
+            _paragraph_text(child, parts)
+    return parts
 
 
 def _block_lines(element, lines: list[str]) -> None:
     for child in element:
         if child.tag == _W + "p":
-            text = _paragraph_text(child)
+            text = "".join(_paragraph_text(child, []))
             if text.strip():
                 lines.append(text)
         elif child.tag in _BLOCK_CONTAINERS:
@@ -359,14 +321,11 @@ def docx_text(document: Document) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-# ---------------------------------------------------------------- public API
-
 def read_text(path: str | Path) -> str:
     """The text of one .txt/.md/.docx file, decoded, ``"\\n"`` line ends, no BOM."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in _LEGACY:
-        raise InputError(f"{_LEGACY[suffix]} 格式无法直接读取", file=path, hint=_SAVE_AS)
+    _refuse_legacy(path)
     if suffix not in SUPPORTED:
         _stat_regular(path)  # a missing file or a folder is the more useful message
         kind = f"“{path.suffix}”" if path.suffix else "无扩展名"
