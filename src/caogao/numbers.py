@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Protocol
 
 from .outline import placeholder
@@ -21,6 +21,8 @@ RATE_UNITS = frozenset({"%", "％", "‰", "‱", "个百分点", "百分点"})
 # Units in money: amounts may legitimately be negative (结余, 利润) and 万元
 # switches to 亿元 from this many 万元 on.
 YI_THRESHOLD_WAN = 10000
+# Enough digits to quantize any finite float (the default 28 fails past ~1e27).
+_DECIMAL = Context(prec=800)
 
 
 class IndicatorLike(Protocol):
@@ -45,7 +47,7 @@ def is_money(unit: str | None) -> bool:
 def round_half_up(x: float, decimals: int) -> float:
     """Round as people and statistics bureaus do (9.05 → 9.1), not banker's rounding."""
     q = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(x))).quantize(q, rounding=ROUND_HALF_UP, context=_DECIMAL))
 
 
 def fmt_number(x: float, decimals: int | None = None) -> str:
@@ -60,13 +62,14 @@ def fmt_number(x: float, decimals: int | None = None) -> str:
         raise ValueError(f"not a finite number: {x!r}")
     if decimals is not None:
         q = Decimal(1).scaleb(-decimals)
-        d = Decimal(repr(float(x)) if isinstance(x, float) else x).quantize(q, rounding=ROUND_HALF_UP)
+        d = Decimal(repr(float(x)) if isinstance(x, float) else x).quantize(
+            q, rounding=ROUND_HALF_UP, context=_DECIMAL)
         text = f"{d:f}"
     else:
         if isinstance(x, int):
             text = str(x)
         else:
-            d = Decimal(repr(x)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+            d = Decimal(repr(x)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP, context=_DECIMAL)
             text = f"{d:f}"
             if "." in text:
                 text = text.rstrip("0").rstrip(".")
@@ -97,7 +100,8 @@ def yoy_percent(current: float | None, last: float | None) -> float | None:
     """
     if current is None or last is None or last <= 0:
         return None
-    return (current - last) / last * 100
+    pct = (current - last) / last * 100
+    return pct if math.isfinite(pct) else None
 
 
 def _one_decimal(x: float) -> str:
