@@ -176,16 +176,18 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
             c.executemany("INSERT INTO reports VALUES (?,?,?,?,?,?)", [
                 (r.id, r.title, r.file, r.year, r.period, "office" if r.id in office else "shipped")
                 for r in reports])
+            rows, source_rows, gram_rows = [], [], []
             for pid, p in enumerate(phrases, 1):
                 origin = "office" if any(s.report_id in office for s in p.sources) else "shipped"
                 # prior: the phrase's own worth, before any query (score, then spread)
                 prior = 0.6 * max(p.score, 0.0) / max_score + 0.4 * math.log1p(p.n_reports) / math.log1p(max_n)
-                c.execute("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?)", (
-                    pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
-                    json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior))
-                c.executemany("INSERT INTO sources VALUES (?,?,?,?)",
-                              [(pid, s.report, s.heading, s.report_id) for s in p.sources])
-                c.executemany("INSERT INTO grams VALUES (?,?)", [(g, pid) for g in _bigrams(p.text)])
+                rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
+                             json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior))
+                source_rows += [(pid, s.report, s.heading, s.report_id) for s in p.sources]
+                gram_rows += [(g, pid) for g in _bigrams(p.text)]
+            c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            c.executemany("INSERT INTO sources VALUES (?,?,?,?)", source_rows)
+            c.executemany("INSERT INTO grams VALUES (?,?)", sorted(gram_rows))  # in key order: fast
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])
             c.execute("INSERT INTO model VALUES (1, ?)", (json.dumps(mined.model, ensure_ascii=False),))
