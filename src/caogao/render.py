@@ -366,7 +366,17 @@ def _open_docx(path: Path) -> Document:
 
 def _build_reference() -> Document:
     import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
     doc = docx.Document()
+    # python-docx's template carries a thumbnail of an English sample page
+    # (file browsers would show it for every draft) and a second, stale copy
+    # of its styles with theme fonts (stylesWithEffects) that we do not restyle
+    for rels, stale in ((doc.part.package.rels, RT.THUMBNAIL), (doc.part.rels, "stylesWithEffects")):
+        for rid in [k for k, rel in rels.items() if rel.reltype.endswith(stale)]:
+            rels.pop(rid)
+    preview = doc.settings.element.find(_w("savePreviewPicture"))
+    if preview is not None:
+        doc.settings.element.remove(preview)
     _define_styles(doc)
     _page_setup(doc.sections[0])
     _add_page_numbers(doc)
