@@ -141,6 +141,7 @@ def test_growth_phrase_without_a_base_gives_the_amount_not_a_percentage():
     assert growth_phrase(5, last=-10, unit="万元") == "同比增加15万元"
     assert growth_phrase(-30, last=-10, unit="万元") == "同比减少20万元"
     assert growth_phrase(30000, last=0, unit="万元") == "同比增加3.00亿元（上年同期为0）"
+    assert growth_phrase(-5000, last=4800, unit="万元") == "同比减少9800万元"   # 由盈转亏: no -204%
 
 
 @given(
@@ -167,7 +168,7 @@ def test_target_phrase():
     assert target_phrase(5230, 10000) == "完成全年目标任务的52.3%"
     assert target_phrase(10000, 10000) == "完成全年目标任务的100.0%"
     assert target_phrase(71800, 70000) == "完成全年目标任务的102.6%"
-    assert target_phrase(5230, 0) == ""
+    assert target_phrase(5230, 0) == "" and target_phrase(-50, 100) == ""
     assert target_phrase(5230, None) == "" and target_phrase(None, 100) == ""
 
 

@@ -384,6 +384,9 @@ def compose_yaml(text: str, *, file: str) -> Any:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket is noticed lines later; point at where it opened.
+        if exc.context_mark and (exc.context or "").startswith(("while parsing a flow", "while scanning a quoted")):
+            mark = exc.context_mark
         problem = f"{exc.context or ''} {exc.problem or ''}"
         message, hint = "YAML 格式错误", "检查这一行及上一行的缩进、冒号和引号"
         for needle, what, how in _YAML_PROBLEMS:
@@ -519,6 +522,8 @@ class NodeReader:
         found = _NUMBER_IN_TEXT.search(normal)
         if key == "年份":
             hint = "写成四位数字，如 2023"
+        elif key == "同比" and found:
+            hint = f"请写成数字 {found.group()}（同比按百分数填写，不带 %；下降写负数）"
         elif not found:
             hint = "写成阿拉伯数字，如 5230；没有数据就删去这一行"
         else:
@@ -526,7 +531,7 @@ class NodeReader:
             if not rest:
                 hint = f"请写成数字 {num}（不用千分位逗号、全角数字）"
             elif _UNIT_LIKE.fullmatch(rest):
-                hint = f"请写成数字 {num}，单位“{rest}”写在“单位”里（同比以 % 计，不写 %）"
+                hint = f"请写成数字 {num}，单位“{rest}”写在“单位”里"
             else:
                 hint = f"请写成数字 {num}，“{rest}”等说明可写进要点"
         raise self.error(node, key, f"“{key}”应是数字，现在是文字“{raw}”", hint=hint)

@@ -120,7 +120,7 @@ def growth_phrase(
     - amounts: ``同比增长9.0%`` / ``同比下降3.2%`` / ``与上年同期持平`` (one decimal);
     - rates (unit %): ``同比提高2.1个百分点`` / ``同比下降2.1个百分点``; a given
       ``yoy`` for a rate is taken to be in 个百分点;
-    - last year zero or negative: the change as an amount (``同比增加500万元``,
+    - last year zero or negative, or this year negative: the change as an amount (``同比增加500万元``,
       ``上年同期为0``), never a percentage of nothing;
     - nothing to compare: ``""`` (the caller leaves the clause out).
     ``last`` wins over ``yoy`` when both are given and ``current`` is known.
@@ -129,7 +129,7 @@ def growth_phrase(
     if current is not None and last is not None:
         if rate:
             return _change_words(current - last, "个百分点", up="提高")
-        pct = yoy_percent(current, last)
+        pct = yoy_percent(current, last) if current >= 0 else None  # 由盈转亏 is an amount, not -204%
         if pct is not None:
             return _change_words(pct, "%", up="增长")
         return _amount_change(current, last, unit)
@@ -161,7 +161,7 @@ def _amount_change(current: float, last: float, unit: str) -> str:
 
 def target_share(current: float | None, target: float | None) -> float | None:
     """This period's figure as a percentage of the annual target, or None."""
-    if current is None or target is None or target <= 0:
+    if current is None or target is None or target <= 0 or current < 0:
         return None
     return current / target * 100
 
