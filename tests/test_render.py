@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -142,6 +144,26 @@ def test_table_has_repeating_header_row_borders_and_centred_numbers(out):
     assert first.paragraphs[0].alignment is None
     assert all(c.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER for c in rest)
     assert table.rows[2].cells[3].text == ""  # a short row is padded, not dropped
+
+
+def test_table_columns_follow_their_content(out):
+    widths = [c.width for c in out.tables[0].columns]
+    assert widths[0] > widths[1]  # 规上工业总产值 gets more room than 亿元
+    assert abs(sum(widths) - Mm(156)) < Mm(1)  # the table fills the type area
+
+
+def test_two_tables_in_a_row_stay_two_tables():
+    doc = rnd.render([Block("table", rows=[["甲"]]), Block("table", rows=[["乙"]])])
+    assert len(doc.tables) == 2
+    assert [c.tag.rsplit("}", 1)[1] for c in doc.element.body] == ["tbl", "p", "tbl", "sectPr"]
+
+
+def test_rendering_does_not_load_the_text_mining_stack():
+    code = ("import sys; from caogao.render import render; from caogao.outline import Block; "
+            "render([Block('body', 'x')]); "
+            "print(sorted(m for m in ('jieba', 'sklearn', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_footer_page_numbers_between_dashes_odd_right_even_left(out):

@@ -282,6 +282,19 @@ def _centred_cell(text: str) -> bool:
             or PLACEHOLDER_RE.fullmatch(text) is not None)
 
 
+def _column_weights(rows: list[list[str]], width: int) -> list[float]:
+    """Columns as wide as their longest cell (CJK = 1, Latin/digits ≈ ½), within bounds.
+
+    Equal columns would wrap the long 指标 names into four lines while the
+    figures beside them float in empty cells.
+    """
+    def size(text: str) -> float:
+        text = PLACEHOLDER_RE.sub("0000", text)  # a gap stands for a figure to come
+        return sum(1 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
+    # + 1.5 characters for the cell margins, so a 4-character header stays on one line
+    return [min(max([size(r[j]) for r in rows if j < len(r)] + [2]), 12) + 1.5 for j in range(width)]
+
+
 def _add_table(doc: Document, rows: list[list[str]]):
     from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -290,6 +303,14 @@ def _add_table(doc: Document, rows: list[list[str]]):
     table = doc.add_table(rows=len(rows), cols=width)
     table.style = doc.styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    section = doc.sections[-1]
+    room = section.page_width - section.left_margin - section.right_margin
+    weights = _column_weights(rows, width)
+    table.autofit = False
+    for column, weight in zip(table.columns, weights):
+        column.width = int(room * weight / sum(weights))
+        for cell in column.cells:
+            cell.width = column.width
     # the header row repeats on every page the table runs onto
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for i, row in enumerate(rows):
@@ -313,8 +334,12 @@ def _draw(doc: Document, blocks: Iterable[Block]) -> None:
         if block.kind == "table":
             if not block.rows:
                 continue
-            if page_break:  # Word ignores pageBreakBefore inside table cells
-                doc.add_paragraph(style=doc.styles["Normal"]).paragraph_format.page_break_before = True
+            # Word ignores pageBreakBefore inside table cells, and joins two
+            # tables that touch into one: both need a paragraph in between
+            body = doc.element.body
+            if page_break or (len(body) > 1 and body[-2].tag == _w("tbl")):
+                p = doc.add_paragraph(style=doc.styles["Normal"])
+                p.paragraph_format.page_break_before = page_break or None
             _add_table(doc, block.rows)
         else:
             p = doc.add_paragraph(style=doc.styles[STYLE_NAMES[block.kind]])
