@@ -143,6 +143,7 @@ def test_skeleton_parses_and_marks_examples(period):
 def test_gbk_bom_and_utf16_files_load(tmp_path):
     for name, data in {
         "gbk.yaml": BASE.encode("gbk"),
+        "gbk-crlf.yaml": BASE.replace("\n", "\r\n").encode("gb18030"),   # Windows Notepad
         "bom.yaml": b"\xef\xbb\xbf" + BASE.encode("utf-8"),
         "utf16.yaml": BASE.encode("utf-16"),
     }.items():
@@ -150,6 +151,7 @@ def test_gbk_bom_and_utf16_files_load(tmp_path):
         path.write_bytes(data)
         facts = load_facts(path)
         assert facts.unit == "白沙镇" and facts.review[0].points[1].text == "完成3个重点项目的征地拆迁。"
+        assert facts.review[0].points[1].line == 20
 
 
 def test_unreadable_files(tmp_path):

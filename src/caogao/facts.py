@@ -98,6 +98,8 @@ class SectionFacts:
 
 @dataclass
 class Facts:
+    """Everything compose and check need from one facts file; ``path`` is None for text."""
+
     unit: str
     year: int
     period: str
