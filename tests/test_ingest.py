@@ -126,10 +126,29 @@ def test_binary_named_txt_is_refused_as_not_text(tmp_path, data):
     assert "照片.txt" in str(info.value)
 
 
-def test_truncated_utf16_with_bom_is_refused(tmp_path):
-    path = _write(tmp_path / "半截.txt", b"\xff\xfe" + REPORT.encode("utf-16-le")[:-1])
+def test_bom_that_does_not_match_the_content_is_refused(tmp_path):
+    path = _write(tmp_path / "错标.txt", b"\xef\xbb\xbf" + REPORT.encode("gbk"))
     with pytest.raises(InputError, match="不是文本文件"):
         read_text(path)
+
+
+BODY = REPORT.rstrip("\n")  # ends in "。", so cutting one byte splits a character
+
+
+@pytest.mark.parametrize("data, expected", [
+    (BODY.encode("utf-8")[:-1], BODY[:-1] + "\ufffd"),  # copy cut off mid-character
+    (BODY.encode("gbk")[:-1], BODY[:-1] + "\ufffd"),
+    (b"\xff\xfe" + BODY.encode("utf-16-le")[:-1], BODY[:-1] + "\ufffd"),
+    (BODY[:40].encode("utf-8") + b"\xff" + BODY[40:].encode("utf-8"), BODY[:40] + "\ufffd" + BODY[40:]),
+    (BODY[:40].encode("gbk") + b"\xff" + BODY[40:].encode("gbk"), BODY[:40] + "\ufffd" + BODY[40:]),
+])
+def test_one_damaged_character_does_not_lose_the_whole_file(tmp_path, data, expected):
+    assert read_text(_write(tmp_path / "受损.txt", data)) == expected
+
+
+def test_mostly_ascii_gbk_file_is_not_taken_for_damaged_utf8(tmp_path):
+    text = "Report 2023: XX镇 GDP 12.5 (+8.3%)\n" + "line of plain ascii text\n" * 20
+    assert read_text(_write(tmp_path / "ascii.txt", text.encode("gbk"))) == text
 
 
 @pytest.mark.parametrize("name, expected", [("旧稿.doc", r"\.docx"), ("旧稿.wps", r"\.docx"),
@@ -254,6 +273,27 @@ def test_docx_with_entity_declaration_is_refused_unexpanded(tmp_path, simple_doc
             reader(path)
         assert "实体.docx" in str(info.value)
         assert "实体被展开了" not in str(info.value) and "root:" not in str(info.value)
+
+
+@pytest.mark.parametrize("member", ["[Content_Types].xml", "_rels/.rels", "word/styles.xml"])
+def test_dtd_in_any_part_python_docx_parses_is_refused(tmp_path, simple_docx, member):
+    with zipfile.ZipFile(io.BytesIO(simple_docx)) as z:
+        xml = z.read(member).decode("utf-8")
+    head, rest = xml.split("?>", 1)
+    xml = head + '?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>' + rest
+    path = _write(tmp_path / "部件.docx", _rezip(simple_docx, {member: xml.encode("utf-8")}))
+    with pytest.raises(InputError, match=re.escape(member)):
+        read_text(path)
+
+
+def test_svg_picture_with_its_own_doctype_does_not_block_reading(tmp_path, simple_docx):
+    svg = (b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+           b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>')
+    with zipfile.ZipFile(io.BytesIO(simple_docx)) as z:
+        types = z.read("[Content_Types].xml").replace(
+            b"<Default ", b'<Default Extension="svg" ContentType="image/svg+xml"/><Default ', 1)
+    data = _rezip(simple_docx, {"[Content_Types].xml": types}, add=[("word/media/image9.svg", svg)])
+    assert read_text(_write(tmp_path / "带图.docx", data)).startswith("2023年上半年XX镇政府工作报告\n")
 
 
 @pytest.mark.parametrize("make, why", [

@@ -6,9 +6,8 @@ colleagues' USB sticks and WeChat downloads, so the encoding is detected rather
 than assumed, and a .docx is treated as untrusted: the zip directory and XML
 parts are inspected before python-docx ever parses them.
 
-python-docx loads only when a .docx is read, charset-normalizer only when a
-file is neither UTF-8 nor plausible GB18030.
-"""
+python-docx loads only when a .docx is read, charset-normalizer only for a file
+that is neither UTF-8 nor plausible GB18030."""
 
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ import zipfile
 import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
+from xml.etree import ElementTree
 
 from .errors import InputError
 
@@ -30,12 +30,11 @@ if TYPE_CHECKING:
 SUPPORTED = (".txt", ".md", ".docx")
 
 # A township report is tens of KB; these limits only stop accidents and attacks.
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = MAX_UNPACKED_BYTES = 64 << 20
 MAX_ZIP_MEMBERS = 2000
 # Word's XML deflates 5–30×; zip bombs reach 1000× and more.
 MAX_RATIO = 200
-_RATIO_FLOOR = 1024 * 1024  # small members cannot hurt, whatever their ratio
+_RATIO_FLOOR = 1 << 20  # small members cannot hurt, whatever their ratio
 
 _LEGACY = {".doc": "旧版 Word（.doc）", ".wps": "WPS 文字（.wps）", ".rtf": "RTF"}
 _SAVE_AS = "请在 Word 或 WPS 中“另存为” .docx，或另存为纯文本 .txt（UTF-8）"
@@ -96,11 +95,8 @@ def _looks_like_text(text: str) -> bool:
 
 
 def _mostly_gb2312(text: str) -> bool:
-    """True when the Han characters are the common ones GB2312 holds.
-
-    GB18030 accepts almost any byte pairs, so Big5 or Latin-1 text also
-    "decodes"; real simplified-Chinese prose stays almost entirely in GB2312.
-    """
+    """GB18030 "decodes" Big5 or Latin-1 bytes too, into rare Han characters;
+    real simplified-Chinese prose stays almost entirely within GB2312."""
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
     if not han:
         return not any(ord(ch) > 0x7F for ch in text)
@@ -109,11 +105,8 @@ def _mostly_gb2312(text: str) -> bool:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text saved without a BOM shows NULs on one side of each pair.
-
-    ASCII characters (line ends, digits) give ``xx 00`` (LE) or ``00 xx`` (BE);
-    the other side only gets a NUL from characters like 一 U+4E00.
-    """
+    """Without a BOM, UTF-16 shows its NULs mostly on one side of each byte pair:
+    ASCII (line ends, digits) gives ``xx 00`` (LE); 一 U+4E00 and kin the other side."""
     if len(data) < 4 or len(data) % 2:
         return None
     even, odd = data[0::2].count(0), data[1::2].count(0)
@@ -125,40 +118,44 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _checked(text: str, path: Path) -> str:
-    if not _looks_like_text(text):
-        raise _not_text(path, "含有大量控制字符")
-    return text
+def _few_errors(data: bytes, encoding: str, *, declared: bool = False) -> str | None:
+    """Decode, tolerating a file cut mid-character or a stray byte (as U+FFFD). Unless a
+    BOM declared the encoding, good non-ASCII must far outnumber bad: GBK is no near-UTF-8."""
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", errors="ignore")) - bad
+    if bad > 2 + len(text) / 2000 or not (declared or good >= 50 * bad):
+        return None
+    return text if _looks_like_text(text) else None
 
 
 def decode_bytes(data: bytes, path: Path) -> str:
     """Decode a text file's bytes, detecting the encoding; BOM removed."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return _checked(data[len(bom):].decode(encoding), path)
-            except UnicodeDecodeError:
-                raise _not_text(path, f"开头标明 {encoding.upper()} 编码，内容却不符，文件可能已损坏") from None
+            text = _few_errors(data[len(bom):], encoding, declared=True)
+            if text is None:
+                raise _not_text(path, f"内容与开头标明的 {encoding.upper()} 编码不符，或含有二进制数据")
+            return text
     if b"\x00" in data:
         text = _utf16_without_bom(data)
         if text is None:
             raise _not_text(path, "含有 NUL 字节，像是二进制文件")
         return text
-    with contextlib.suppress(UnicodeDecodeError):
-        return _checked(data.decode("utf-8"), path)
-    try:  # GB18030 is a superset of GBK and GB2312: one strict decode covers all three
-        gb_text: str | None = data.decode("gb18030")
-    except UnicodeDecodeError:
-        gb_text = None
-    if gb_text is not None and _looks_like_text(gb_text) and _mostly_gb2312(gb_text):
-        return gb_text
+    # GB18030 is a superset of GBK and GB2312: one decode covers all three.
+    for encoding in ("utf-8", "gb18030"):
+        text = _few_errors(data, encoding)
+        if text is not None and (encoding == "utf-8" or _mostly_gb2312(text)):
+            return text
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    for candidate in (str(best) if best is not None else None, gb_text):
-        if candidate is not None and _looks_like_text(candidate):
-            return candidate
-    raise _not_text(path, "无法识别其编码")
+    if best is not None and _looks_like_text(str(best)):
+        return str(best)
+    text = _few_errors(data, "gb18030")  # Chinese beyond GB2312, e.g. traditional characters in GBK
+    if text is None:
+        raise _not_text(path, "无法识别其编码")
+    return text
 
 
 def _normalize(text: str) -> str:
@@ -233,8 +230,7 @@ def _check_zip(data: bytes, path: Path) -> None:
             raise _corrupt(path, f"压缩包内文件过多（{len(members)} 个），疑为恶意构造")
         total = sum(m.file_size for m in members)
         if total > MAX_UNPACKED_BYTES:
-            raise _corrupt(path, f"解压后将达 {total // (1024 * 1024)} MB，超过上限 "
-                                 f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB，疑为“压缩炸弹”")
+            raise _corrupt(path, f"解压后将达 {total >> 20} MB，超过上限 {MAX_UNPACKED_BYTES >> 20} MB，疑为“压缩炸弹”")
         for member in members:
             if member.file_size > _RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
                 raise _corrupt(path, f"“{member.filename}”压缩比异常，疑为“压缩炸弹”")
@@ -243,25 +239,34 @@ def _check_zip(data: bytes, path: Path) -> None:
         if "[Content_Types].xml" not in archive.namelist():
             raise _corrupt(path, "压缩包里没有 Word 文档内容")
         try:
-            for member in members:
-                _check_xml_member(archive, member, path)
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
+            _refuse_dtd(archive, "[Content_Types].xml", path)  # first: _xml_parts parses it
+            for name in _xml_parts(archive):
+                _refuse_dtd(archive, name, path)
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError,
+                OSError, ElementTree.ParseError):
             raise _corrupt(path) from None
 
 
-def _check_xml_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> None:
-    """Refuse DTDs in any XML part: entities are never expanded, only rejected."""
-    if member.is_dir():
-        return
-    if not member.filename.lower().endswith((".xml", ".rels", ".vml")):
-        with archive.open(member) as handle:
-            head = handle.read(256)
-        if not head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").startswith(b"<"):
-            return  # an image or other binary part: never parsed as XML
-    # Dropping NULs turns UTF-16/32 XML into ASCII for the pattern search.
-    body = archive.read(member).replace(b"\x00", b"")
-    if _DOCTYPE.search(body):
-        raise _corrupt(path, f"“{member.filename}”含有 DOCTYPE/ENTITY 声明，Word 不会生成这种内容，为安全起见拒绝读取")
+def _refuse_dtd(archive: zipfile.ZipFile, name: str, path: Path) -> None:
+    """Entities are never expanded: a DTD is refused before any parser sees it."""
+    if _DOCTYPE.search(archive.read(name).replace(b"\x00", b"")):  # NULs out: UTF-16 → ASCII
+        raise _corrupt(path, f"“{name}”含有 DOCTYPE/ENTITY 声明，Word 不会生成这种内容，为安全起见拒绝读取")
+
+
+def _xml_parts(archive: zipfile.ZipFile) -> list[str]:
+    """Members a .docx reader parses as XML, by declared content type; images stay
+    bytes (an SVG picture may carry its own DOCTYPE). [Content_Types].xml is checked first."""
+    declared = ElementTree.fromstring(archive.read("[Content_Types].xml"))
+    defaults = {e.get("Extension", "").lower(): e.get("ContentType", "") for e in declared if e.tag.endswith("Default")}
+    overrides = {e.get("PartName", "").lower(): e.get("ContentType", "") for e in declared if e.tag.endswith("Override")}
+    parts = []
+    for name in archive.namelist():
+        lower = name.lower()
+        kind = overrides.get("/" + lower, defaults.get(lower.rpartition(".")[2]))
+        if lower.endswith(".rels") or (lower.endswith(".xml") if kind is None else
+                                       "xml" in kind and not kind.startswith("image/")):
+            parts.append(name)
+    return parts
 
 
 def _refuse_legacy(path: Path) -> None:
@@ -311,11 +316,8 @@ def _block_lines(element, lines: list[str]) -> None:
 
 
 def docx_text(document: Document) -> str:
-    """Body paragraphs and table-cell paragraphs in document order, one per line.
-
-    Tracked insertions count as text and tracked deletions do not, as in
-    Word's "final" view; empty paragraphs (spacing) are dropped.
-    """
+    """Body and table-cell paragraphs in document order, one per line; tracked changes
+    read as in Word's "final" view; empty paragraphs (spacing) are dropped."""
     lines: list[str] = []
     _block_lines(document.element.body, lines)
     return "\n".join(lines) + ("\n" if lines else "")
@@ -365,10 +367,9 @@ def _expand_folder(folder: Path, warnings: list[str]) -> list[Path]:
 def read_many(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[str]]:
     """Read files and folders (recursively); what fails becomes a warning.
 
-    Returns ``(path, text)`` pairs in the order given (a folder's files sorted
-    by name) and Chinese warnings naming each file skipped and why. Raises
-    InputError only when nothing at all could be read.
-    """
+    Returns ``(path, text)`` pairs in the order given (a folder's files sorted by
+    name) and Chinese warnings naming each file skipped and why. Raises
+    InputError only when nothing at all could be read."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     warnings: list[str] = []
@@ -377,9 +378,7 @@ def read_many(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list
         given = Path(given)
         if given.is_dir():
             files.extend(_expand_folder(given, warnings))
-        elif not given.exists():
-            warnings.append(f"{given}：文件不存在")
-        else:
+        else:  # a missing path becomes read_text's warning below
             files.append(given)
     results: list[tuple[Path, str]] = []
     seen: set[Path] = set()
