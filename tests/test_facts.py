@@ -311,6 +311,12 @@ def test_control_characters_are_refused_with_their_line():
     assert ok.problems == ["经济基础薄弱，\n产业\t规模不大。"]
 
 
+def test_aliases_that_could_multiply_sections_are_refused():
+    text = BASE.replace("  - 类别: 项目建设\n", "  - &plan\n    类别: 项目建设\n") + "  - *plan\n"
+    exc = error_of(text)
+    assert "引用" in exc.message and exc.line == 25    # the anchor: aliases carry no line
+
+
 def test_point_mapping_needs_content():
     exc = error_of(replace_line(19, "      - {标题: 招商引资成效明显}"))
     assert (exc.line, exc.key) == (19, "内容")

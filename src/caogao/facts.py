@@ -410,6 +410,15 @@ class NodeReader:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self._seen: set[int] = set()
+
+    def _once(self, node: Any, key: str | None) -> None:
+        # An alias (*x) re-uses a list or mapping: a few lines could expand into
+        # millions of sections, and nobody needs them in a facts file.
+        if id(node) in self._seen:
+            raise self.error(node, key, "这里的内容被“*”引用了第二次：事实文件不支持 YAML 的锚点与引用（& 和 *）",
+                             hint="删去“&”锚点，把要重复的内容直接写出来")
+        self._seen.add(id(node))
 
     @staticmethod
     def line(node: Any) -> int:
@@ -444,6 +453,7 @@ class NodeReader:
             else:
                 hint = f"写成“键: 值”的形式，可用的键：{'、'.join(allowed)}"
             raise self.error(node, None, f"{what}应是“键: 值”形式的映射", hint=hint)
+        self._once(node, None)
         out: dict[str, tuple[Any, Any]] = {}
         for knode, vnode in node.value:
             if knode.id != "scalar":
@@ -467,6 +477,7 @@ class NodeReader:
             kind = "映射（键: 值）" if node.id == "mapping" else "一段文字"
             raise self.error(node, key, f"“{key}”应是列表，现在写成了{kind}",
                              hint="每一项单独一行，以“- ”开头，如“- 经济基础薄弱。”")
+        self._once(node, key)
         return list(node.value)
 
     def _clean(self, node: Any, key: str, value: str) -> str:
