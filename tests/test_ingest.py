@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import struct
 import subprocess
@@ -170,15 +169,16 @@ def test_missing_file_and_folder_are_refused(tmp_path):
         read_text(tmp_path / "稿子.txt")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
-def test_unreadable_file_is_refused(tmp_path):
+def test_unreadable_file_is_refused(tmp_path, monkeypatch):
     path = _write(tmp_path / "锁定.txt", REPORT.encode())
-    path.chmod(0)
-    try:
-        with pytest.raises(InputError, match="权限"):
-            read_text(path)
-    finally:
-        path.chmod(0o644)
+
+    def denied(*args, **kwargs):  # what a file without read permission gives, even under root
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("caogao.ingest.open", denied, raising=False)
+    with pytest.raises(InputError, match="权限") as info:
+        read_text(path)
+    assert "锁定.txt" in str(info.value)
 
 
 # ---------------------------------------------------------------- Markdown
@@ -229,6 +229,16 @@ def test_docx_tracked_changes_read_as_final_text(tmp_path, simple_docx):
     assert w in xml
     data = _rezip(simple_docx, {"word/document.xml": edited.encode("utf-8")})
     assert read_text(_write(tmp_path / "修订.docx", data)).startswith("同比增长8%\n")
+
+
+def test_docx_without_text_is_empty(tmp_path):
+    import docx
+
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    with pytest.raises(InputError, match="文件为空") as info:
+        read_text(_write(tmp_path / "空白.docx", buffer.getvalue()))
+    assert "空白.docx" in str(info.value)
 
 
 def test_open_docx_gives_a_python_docx_document(tmp_path, simple_docx):
