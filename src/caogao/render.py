@@ -1,11 +1,10 @@
 """Draw an outline (list of Block) as a .docx in GB/T 9704 公文 layout.
 
 Fonts, sizes, spacing and outline levels are defined once, as styles of a
-reference document (``templates/reference.docx``, written by
-:func:`make_reference`); rendering only puts text into paragraphs by style
-name. A user's own reference document (like pandoc's ``--reference-doc``)
-therefore takes over: its styles and page setup are used, and only the styles
-it lacks are copied from ours.
+reference document (``templates/reference.docx``, written by :func:`make_reference`);
+rendering only puts text into paragraphs by style name. A user's own reference
+document (like pandoc's ``--reference-doc``) therefore takes over: its styles and
+page setup are used, and only the styles it lacks are copied from ours.
 """
 
 from __future__ import annotations
@@ -27,26 +26,17 @@ from .paths import templates_dir
 if TYPE_CHECKING:  # docx is imported where it is used, not at import time
     from docx.document import Document
 
-# Block kind → paragraph style. Built-in Word names where Word has one, so a
-# user's reference document takes over; parts, 一、 and （一） map to Heading
-# 1/2/3 because that is their real nesting (Word fixes Heading N at level N).
+# Block kind → paragraph style: Word's built-in names (else pandoc's), so a user's reference
+# takes over. Part, 一、, （一） are Heading 1/2/3, their real nesting (Word fixes Heading N at
+# level N); body is Normal, which Chinese Word calls 正文, the style offices restyle.
 STYLE_NAMES: dict[str, str] = {
-    "title": "Title",
-    "subtitle": "Subtitle",
-    "author": "Author",            # pandoc's name for the same role
-    "date": "Date",
-    "salutation": "Salutation",
-    "part": "Heading 1",
-    "heading1": "Heading 2",
-    "heading2": "Heading 3",
-    "body": "Normal",              # Chinese Word calls it 正文: offices restyle this one
-    "table_title": "Table Caption",
-    "table": "Table Text",
-    "note": "Note",
+    "title": "Title", "subtitle": "Subtitle", "author": "Author", "date": "Date",
+    "salutation": "Salutation", "part": "Heading 1", "heading1": "Heading 2",
+    "heading2": "Heading 3", "body": "Normal", "table_title": "Table Caption",
+    "table": "Table Text", "note": "Note",
 }
-TABLE_STYLE = "Table Grid"
-TABLE_HEADER_STYLE = "Table Heading"
-LEAD_STYLE = "Lead"                # character style of the 引领句
+# the table's own style, its header cells' style, the 引领句's character style
+TABLE_STYLE, TABLE_HEADER_STYLE, LEAD_STYLE = "Table Grid", "Table Heading", "Lead"
 
 _FANGSONG, _KAITI, _HEITI = "仿宋_GB2312", "楷体_GB2312", "黑体"
 _XIAOBIAOSONG, _SONGTI, _LATIN = "方正小标宋简体", "宋体", "Times New Roman"
@@ -57,14 +47,12 @@ LINE_PITCH_TWIPS = 579
 @dataclass(frozen=True)
 class _Spec:
     """One style as GB/T 9704 (GONGWEN.md §3) wants it."""
-
     east_asia: str
     size_pt: float
     align: str = "both"
     indent_chars: int = 0          # first-line indent, in characters
     line: int | None = LINE_PITCH_TWIPS   # exact line pitch; None = single
     outline: int | None = None
-    bold: bool = False
     keep_next: bool = False
     before_pt: float = 0
     after_pt: float = 0
@@ -82,8 +70,7 @@ _SPECS: dict[str, _Spec] = {
     # Parts carry no number in township reports ("上半年工作回顾") and the
     # 一、 numbering restarts under each: centring is what sets them above
     # the indented 一、 headings, as in the printed 人代会 reports.
-    "Heading 1": _Spec(_HEITI, 16, "center", outline=0, keep_next=True,
-                       before_pt=14.5, after_pt=14.5),
+    "Heading 1": _Spec(_HEITI, 16, "center", outline=0, keep_next=True, before_pt=14.5, after_pt=14.5),
     "Heading 2": _Spec(_HEITI, 16, indent_chars=2, outline=1, keep_next=True),
     "Heading 3": _Spec(_KAITI, 16, indent_chars=2, outline=2, keep_next=True),
     "Table Caption": _Spec(_HEITI, 16, "center", keep_next=True, after_pt=7),
@@ -99,18 +86,14 @@ _THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NUMBER_CELL = re.compile(r"^[-+－—]?[\d.,，]+\s*[%％‰]?(\s*[～~—-]\s*[\d.,，]+\s*[%％‰]?)?$")
 
-SAMPLE_BLOCKS = [
-    Block("title", "2023年上半年XX镇政府工作报告"),
-    Block("subtitle", "——在XX镇第十七届人民代表大会第三次会议上"),
-    Block("author", "镇长 XXX"),
-    Block("date", "（2023年7月20日）"),
-    Block("salutation", "各位代表："),
-    Block("body", "现在，我代表镇人民政府向大会报告工作，请予审议。"),
-    Block("part", "上半年工作回顾"),
-    Block("heading1", "一、抓项目、稳经济，高质量发展迈出坚实步伐"),
-    Block("heading2", "（一）招商引资成效明显"),
-    Block("body", "上半年，完成规上工业总产值【待补充：规上工业总产值】。",
-          lead="经济运行向稳向好。"),
+# One sample of each style, shown in the reference document.
+SAMPLE_BLOCKS = [Block(kind, text) for kind, text in (
+    ("title", "2023年上半年XX镇政府工作报告"), ("subtitle", "——在XX镇第十七届人民代表大会第三次会议上"),
+    ("author", "镇长 XXX"), ("date", "（2023年7月20日）"), ("salutation", "各位代表："),
+    ("body", "现在，我代表镇人民政府向大会报告工作，请予审议。"), ("part", "上半年工作回顾"),
+    ("heading1", "一、抓项目、稳经济，高质量发展迈出坚实步伐"), ("heading2", "（一）招商引资成效明显"),
+)] + [
+    Block("body", "上半年，完成规上工业总产值【待补充：规上工业总产值】。", lead="经济运行向稳向好。"),
     Block("table_title", "主要经济指标完成情况表"),
     Block("table", rows=[["指标", "单位", "完成", "同比增长"], ["规上工业总产值", "亿元", "3.45", "5.0%"]]),
     Block("note", "注：数据为快报数。"),
@@ -126,13 +109,17 @@ def _clean(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
-# ---------------------------------------------------------------- styles
+def _xml(text: str):
+    """An element from WordprocessingML text written without its namespace declaration."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    return parse_xml(re.sub(r"^<([\w:]+)", rf"<\1 {nsdecls('w')}", text, count=1))
+
 
 def _rpr_xml(spec: _Spec) -> str:
-    half = int(round(spec.size_pt * 2))
-    bold = '<w:b/><w:bCs/>' if spec.bold else '<w:b w:val="0"/><w:bCs w:val="0"/>'
+    half = int(round(spec.size_pt * 2))  # no bold anywhere: 黑体 is heavy enough (GB/T 9704)
     return (f'<w:rPr><w:rFonts w:ascii="{spec.latin}" w:hAnsi="{spec.latin}" '
-            f'w:eastAsia="{spec.east_asia}" w:cs="{spec.latin}"/>{bold}'
+            f'w:eastAsia="{spec.east_asia}" w:cs="{spec.latin}"/><w:b w:val="0"/><w:bCs w:val="0"/>'
             '<w:i w:val="0"/><w:iCs w:val="0"/><w:color w:val="000000"/>'
             f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>')
 
@@ -154,9 +141,6 @@ def _ppr_xml(spec: _Spec) -> str:
 def _define_styles(doc: Document) -> None:
     """Give every style we use its 公文 look, with no theme fonts left anywhere."""
     from docx.enum.style import WD_STYLE_TYPE
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-
     styles = doc.styles
     for name, spec in _SPECS.items():
         try:
@@ -172,17 +156,13 @@ def _define_styles(doc: Document) -> None:
         for old in el.findall(_w("pPr")) + el.findall(_w("rPr")):
             el.remove(old)
         if spec.kind == "paragraph":
-            el.append(parse_xml(_ppr_xml(spec).replace("<w:pPr>", f"<w:pPr {nsdecls('w')}>", 1)))
-        rpr = _rpr_xml(spec).replace("<w:rPr>", f"<w:rPr {nsdecls('w')}>", 1)
-        if spec.kind == "character":  # a run style changes the face only, not the size
-            rpr = re.sub(r'<w:sz w:val="\d+"/><w:szCs w:val="\d+"/>', "", rpr)
-        el.append(parse_xml(rpr))
-    defaults = styles.element.find(_w("docDefaults"))
-    rpr = defaults.find(f"{_w('rPrDefault')}/{_w('rPr')}")
-    defaults.find(_w("rPrDefault")).remove(rpr)
-    defaults.find(_w("rPrDefault")).append(parse_xml(
-        _rpr_xml(_SPECS["Normal"]).replace("<w:rPr>", f"<w:rPr {nsdecls('w')}>", 1)
-        .replace("</w:rPr>", '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>')))
+            el.append(_xml(_ppr_xml(spec)))
+            el.append(_xml(_rpr_xml(spec)))
+        else:  # a run style changes the face only, not the size
+            el.append(_xml(re.sub(r'<w:sz w:val="\d+"/><w:szCs w:val="\d+"/>', "", _rpr_xml(spec))))
+    default = styles.element.find(f"{_w('docDefaults')}/{_w('rPrDefault')}")
+    default.replace(default[0], _xml(_rpr_xml(_SPECS["Normal"]).replace(
+        "</w:rPr>", '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>')))
     for fonts in styles.element.iter(_w("rFonts")):
         for attr in _THEME_ATTRS:
             fonts.attrib.pop(_w(attr), None)
@@ -193,13 +173,11 @@ def _define_styles(doc: Document) -> None:
 
 def _copy_missing_styles(doc: Document, ours: Document, names: Iterable[str]) -> None:
     """Fill the styles a user's reference lacks with ours, ids remapped by name."""
+    from docx.styles import BabelFish
     theirs = doc.styles.element
     for name in names:
-        try:
-            doc.styles[name]
+        if theirs.get_by_name(BabelFish.ui2internal(name)) is not None:
             continue
-        except KeyError:
-            pass
         el = copy.deepcopy(ours.styles[name].element)
         for ref in ("basedOn", "next", "link"):
             child = el.find(_w(ref))
@@ -214,30 +192,6 @@ def _copy_missing_styles(doc: Document, ours: Document, names: Iterable[str]) ->
         if theirs.get_by_id(el.styleId) is not None:  # e.g. Chinese Word's ids "a", "1"
             el.styleId = el.styleId + "Caogao"
         theirs.append(el)
-
-
-# ---------------------------------------------------------- page & footer
-
-def _page_setup(section) -> None:
-    from docx.shared import Mm
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.gutter, section.header_distance = 0, Mm(15)
-    # the footer line then sits about 7 mm below the type area (GB/T 9704 7.5)
-    section.footer_distance = Mm(22)
-
-
-def _add_field(paragraph, instr: str) -> None:
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-    for xml in (f'<w:fldChar {nsdecls("w")} w:fldCharType="begin"/>',
-                f'<w:instrText {nsdecls("w")} xml:space="preserve"> {instr} </w:instrText>',
-                f'<w:fldChar {nsdecls("w")} w:fldCharType="separate"/>', None,
-                f'<w:fldChar {nsdecls("w")} w:fldCharType="end"/>'):
-        run = paragraph.add_run("1" if xml is None else None)
-        if xml is not None:
-            run._r.append(parse_xml(xml))
 
 
 def _add_page_numbers(doc: Document) -> None:
@@ -257,11 +211,9 @@ def _add_page_numbers(doc: Document) -> None:
         ind.set(_w(side), "280")
         ind.set(_w(f"{side}Chars"), "100")
         p.add_run("— ")
-        _add_field(p, "PAGE")
+        p._p.append(_xml('<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
         p.add_run(" —")
 
-
-# ------------------------------------------------------------------ blocks
 
 def _add_text(paragraph, text: str, style: str | None = None) -> None:
     from docx.enum.text import WD_COLOR_INDEX
@@ -275,19 +227,9 @@ def _add_text(paragraph, text: str, style: str | None = None) -> None:
         paragraph.add_run(text[pos:], style)
 
 
-def _centred_cell(text: str) -> bool:
-    """Numbers, units and lone placeholders read best centred in their column."""
-    text = text.strip()
-    return (not text or len(text) <= 4 or bool(_NUMBER_CELL.match(text))
-            or PLACEHOLDER_RE.fullmatch(text) is not None)
-
-
 def _column_weights(rows: list[list[str]], width: int) -> list[float]:
-    """Columns as wide as their longest cell (CJK = 1, Latin/digits ≈ ½), within bounds.
-
-    Equal columns would wrap the long 指标 names into four lines while the
-    figures beside them float in empty cells.
-    """
+    """Columns as wide as their longest cell (CJK 1, Latin ½): equal columns wrap
+    the long 指标 names into several lines beside half-empty figure cells."""
     def size(text: str) -> float:
         text = PLACEHOLDER_RE.sub("0000", text)  # a gap stands for a figure to come
         return sum(1 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
@@ -320,7 +262,8 @@ def _add_table(doc: Document, rows: list[list[str]]):
             p = cell.paragraphs[0]
             p.style = doc.styles[TABLE_HEADER_STYLE if i == 0 else STYLE_NAMES["table"]]
             _add_text(p, text)
-            if i and _centred_cell(_clean(text)):
+            text = _clean(text).strip()  # numbers, units and lone gaps read best centred
+            if i and (len(text) <= 4 or _NUMBER_CELL.match(text) or PLACEHOLDER_RE.fullmatch(text)):
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return table
 
@@ -351,13 +294,6 @@ def _draw(doc: Document, blocks: Iterable[Block]) -> None:
         page_break = False
 
 
-def _clear_body(doc: Document) -> None:
-    body = doc.element.body
-    for child in list(body):
-        if child.tag != _w("sectPr"):
-            body.remove(child)
-
-
 def _set_properties(doc: Document, title: str) -> None:
     props, now = doc.core_properties, _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
     props.title = _clean(title)
@@ -365,16 +301,14 @@ def _set_properties(doc: Document, title: str) -> None:
     props.revision, props.created, props.modified = 1, now, now
 
 
-# -------------------------------------------------------- reference docs
-
 def _open_docx(path: Path) -> Document:
     """Open a .docx (or a .dotx template, by relabelling it as a document)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     if not path.is_file():
         raise InputError("找不到参考文档", file=path, hint="检查路径，或去掉 --reference-doc 使用内置样式")
+    buffer = io.BytesIO()
     try:
-        buffer = io.BytesIO()
         with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
             for item in src.infolist():
                 data = src.read(item)
@@ -392,6 +326,7 @@ def _open_docx(path: Path) -> Document:
 def _build_reference() -> Document:
     import docx
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.shared import Mm
     doc = docx.Document()
     # python-docx's template carries a thumbnail of an English sample page
     # (file browsers would show it for every draft) and a second, stale copy
@@ -403,7 +338,12 @@ def _build_reference() -> Document:
     if preview is not None:
         doc.settings.element.remove(preview)
     _define_styles(doc)
-    _page_setup(doc.sections[0])
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    # the footer line then sits about 7 mm below the type area (GB/T 9704 7.5)
+    section.gutter, section.header_distance, section.footer_distance = 0, Mm(15), Mm(22)
     _add_page_numbers(doc)
     return doc
 
@@ -414,13 +354,9 @@ def _our_reference() -> Document:
 
 
 def make_reference(path: str | Path, *, force: bool = False) -> Path:
-    """Write the reference document: the styles, page setup and page numbers.
-
-    The body holds one sample of each style so that someone restyling it in
-    Word sees what each style is for; rendering removes the samples.
-    """
+    """Write the reference document: styles, page setup, page numbers, and one
+    sample of each style so that someone restyling it in Word sees what is what."""
     doc = _build_reference()
-    _clear_body(doc)
     _draw(doc, SAMPLE_BLOCKS)
     _set_properties(doc, "caogao 参考样式")
     return save(doc, path, force=force)
@@ -436,7 +372,9 @@ def render(blocks: list[Block], *, reference_doc: Path | None = None, title: str
         _copy_missing_styles(doc, _our_reference(), needed)
         if doc.sections[-1]._sectPr.find(_w("footerReference")) is None:
             _add_page_numbers(doc)  # theirs has none; a 公文 must have them
-    _clear_body(doc)
+    body = doc.element.body  # the reference's samples (or a user's text) go
+    for child in [c for c in body if c.tag != _w("sectPr")]:
+        body.remove(child)
     _draw(doc, blocks)
     if not title:
         title = next((b.text for b in blocks if b.kind == "title"), "")
