@@ -23,7 +23,7 @@ _SITE_HEADER = re.compile(r"《[^》\n]{0,120}》\s*由会员分享[^\n]{0,300}?
 _ADVERT_STRONG = ("素材库", "代笔", "由会员分享", "文库上搜索", "svip", "会员群", "网盘群",
                   "谨防假冒", "有意加入", "珍藏版", "一键下载", "一键极速下载")
 # Words that real reports use too ("配备2名专业客服人员"): two of them make an advert.
-_ADVERT_WEAK = ("会员", "客服", "公众号", "文库", "联系", "微信", "QQ", "添加", "小伙伴",
+_ADVERT_WEAK = ("会员", "客服", "公众号", "文库", "联系", "QQ", "添加", "小伙伴",
                 "下载", "接单", "唯一平台", "好评")
 _CONTACT = re.compile(r"(?:[:：]\s*[A-Za-z0-9_]{3,})|(?:\d[\d -]{6,}\d)")
 
@@ -37,7 +37,10 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Any character that is not ASCII: CJK, full-width punctuation, quotes “” …
 _WIDE = r"[^\x00-\x7f]"
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-_HALF_PUNCT = re.compile(rf"(?<={_WIDE})\s*([,;:?!])|([,;:?!])(?=\s*{_WIDE})")
+# Next to Chinese on either side; "," ";" "?" "!" also when not between two ASCII
+# letters or digits ("20.56%,1—6月"), which keeps "1,000" and "a,b" as they are.
+_HALF_PUNCT = re.compile(rf"(?<={_WIDE})\s*([,;:?!])|([,;:?!])(?=\s*{_WIDE})"
+                         r"|(?<![A-Za-z0-9\s])([,;?!])|([,;?!])(?![A-Za-z0-9\s])")
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,60})\)")
 
 # OCR: a circle read as "o" where a full stop belongs ("元/月o2023年"): a number
@@ -144,14 +147,17 @@ def _full_width(text: str) -> str:
     ``3.4:71.4:25.2``, ``1.35公里`` and ``20.56%`` have ASCII on both sides of
     their punctuation and are left alone.
     """
-    text = _PAREN_PAIR.sub(_paren, text)
-    text = _HALF_PUNCT.sub(lambda m: _HALF_TO_FULL[m.group(1) or m.group(2)], text)
-    # "代表, 现在" → "代表，现在": full-width marks carry their own spacing.
-    text = re.sub(rf"([，；：？！])[ \t]+(?={_WIDE})", r"\1", text)
-    # A lone bracket whose partner was on another page or line.
-    text = re.sub(rf"\((?={_WIDE})", "（", text)
-    text = re.sub(rf"(?<={_WIDE})\)", "）", text)
-    return text
+    while True:  # a converted mark makes its neighbour convertible: ",,一" → "，，一"
+        before = text
+        text = _PAREN_PAIR.sub(_paren, text)
+        text = _HALF_PUNCT.sub(lambda m: _HALF_TO_FULL[next(g for g in m.groups() if g)], text)
+        # "代表, 现在" → "代表，现在": full-width marks carry their own spacing.
+        text = re.sub(rf"([，；：？！])[ \t]+(?={_WIDE})", r"\1", text)
+        # A lone bracket whose partner was on another page or line.
+        text = re.sub(rf"\((?={_WIDE})", "（", text)
+        text = re.sub(rf"(?<={_WIDE})\)", "）", text)
+        if text == before:
+            return text
 
 
 def _paren(m: re.Match) -> str:
