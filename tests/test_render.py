@@ -254,6 +254,23 @@ def test_user_reference_styles_and_page_setup_are_used(user_reference):
     assert doc.sections[0].footer.paragraphs[0].text.startswith("— ")  # theirs had no footer
 
 
+def test_styles_filled_into_a_chinese_word_template_point_at_its_own_ids(tmp_path):
+    """Chinese Word names Normal's id "a" and heading 1's "1": copies must follow."""
+    doc = docx.Document()
+    styles = doc.styles.element
+    for el in styles.iter(qn("w:basedOn"), qn("w:next")):
+        if el.get(qn("w:val")) == "Normal":
+            el.set(qn("w:val"), "a")
+    doc.styles["Normal"].element.styleId = "a"
+    styles.remove(doc.styles["Title"].element)
+    path = tmp_path / "中文模板.docx"
+    doc.save(str(path))
+    out = rnd.render(BLOCKS[:1], reference_doc=path)
+    title = out.styles["Title"]
+    assert title.base_style.name == "Normal" and out.paragraphs[0].style.name == "Title"
+    assert title.element.find(f".//{qn('w:rFonts')}").get(qn("w:eastAsia")) == "方正小标宋简体"
+
+
 def test_user_reference_as_dotx_template(user_reference, tmp_path):
     dotx = tmp_path / "模板.dotx"
     with zipfile.ZipFile(user_reference) as src, zipfile.ZipFile(dotx, "w") as dst:
