@@ -121,68 +121,159 @@ def fill_slots(text: str, values: dict[str, str | None]) -> str | None:
 
 # ------------------------------------------------------------ bank choices
 
+# "以下五方面工作" in a borrowed sentence must count the user's sections, not the source's.
+COUNT_RE = re.compile(r"以下[一二三四五六七八九十两几]+个?方面")
+# Leading connectives that only fit the sentence they were taken from.
+CONNECTIVE_RE = re.compile(r"^(为此|具体来说|具体而言|围绕上述目标|对此)[，,]")
+SALUTATION_RE = re.compile(r"^各位[^。！？]*?[：！]\s*")
+
+
+def _coarse_shape(shape: str) -> str:
+    """Shapes that read as parallel once 、 and ， are not told apart."""
+    return shape.replace("、", "，")
+
+
 @dataclass
 class Picker:
-    """Seeded choices of generic wording from the bank."""
+    """Seeded choices of generic wording from the bank.
+
+    Part paragraphs (总述, 致谢 …) are assembled from short clauses that recur
+    across reports (在…的坚强领导下, 表示衷心的感谢和崇高的敬意), so that
+    nothing of another town's facts comes along with them.
+    """
 
     bank: PhraseBank | None
     rng: random.Random
     values: dict[str, str | None]
+    year: int = 0
 
-    def set_phrase(self, part_kind: str, default: str) -> str:
-        """A bank sentence for a part (开场, 总述 …) with its slots filled, else the default."""
-        if self.bank is not None:
-            candidates = []
-            for hit in self.bank.phrases(section=part_kind, kind="set_phrase", generic_only=True):
-                filled = fill_slots(hit.text, self.values)
-                if filled and filled[-1] in "。！：" and len(filled) >= 12:
-                    candidates.append(filled)
-                if len(candidates) >= TOP_K:
-                    break
-            if candidates:
-                return self.rng.choice(candidates)
+    def _texts(self, section: str) -> list[str]:
+        if self.bank is None:
+            return []
+        return [h.text for h in self.bank.phrases(section=section, kind="set_phrase", generic_only=True)]
+
+    def _usable(self, text: str) -> bool:
+        # 以同志为核心: a redaction in the sources; 二十大 only from 2023 on.
+        return "以同志为核心" not in text and not ("二十大" in text and self.year < 2023) \
+            and not re.search(r"[0-9０-９]|[Xx]{2}", text)
+
+    def clause(self, section: str, pattern: str, default: str, *, max_len: int = 40) -> str:
+        """A short clause of a part kind matching ``pattern``, slots filled; else the default."""
+        found = []
+        for text in self._texts(section):
+            if len(text) > max_len or re.search(r"[。！？；：\n]", text) or not re.search(pattern, text):
+                continue
+            filled = fill_slots(text, self.values)
+            if filled and self._usable(filled) and filled not in found:
+                found.append(filled)
+            if len(found) >= TOP_K:
+                break
+        if found:
+            return self.rng.choice(found)
         return fill_slots(default, self.values) or default
+
+    def sentence(self, section: str, pattern: str, default: str | None, *, count: int | None = None) -> str | None:
+        """A whole generic sentence of a part kind matching ``pattern`` (salutation dropped)."""
+        found = []
+        for text in self._texts(section):
+            text = SALUTATION_RE.sub("", text.split("\n")[-1]).strip()
+            if not text or text[-1] not in "。！：" or not re.search(pattern, text):
+                continue
+            filled = fill_slots(text, self.values)
+            if filled and self._usable(filled) and filled not in found:
+                found.append(filled)
+            if len(found) >= TOP_K:
+                break
+        chosen = self.rng.choice(found) if found else (fill_slots(default, self.values) if default else None)
+        if chosen and count:
+            chosen = COUNT_RE.sub(f"以下{cn_number(count)}方面", chosen)
+        return chosen
 
     def headings(self, categories: list[str], given: list[str | None], part: str) -> list[str]:
         """First-level headings for one part: the user's where given, else a parallel set.
 
-        Candidates of every needed type are grouped by shape signature; the
-        shape that covers most of the needed types (then the best scores) wins,
-        so the part's headings read as one parallel set.
+        A real report part is a parallel set (抓项目、稳经济，… / 优环境、美生态，…), so
+        the part of the bank's sources that covers most of the needed types is
+        taken first; types it lacks get headings of the same shape where the bank
+        has them, then any generic heading of the type.
         """
         need = [i for i, g in enumerate(given) if not g]
-        out = [as_line(g) if g else "" for g in given]
+        out = [strip_end(g) if g else "" for g in given]
         if not need:
             return out
-        pools: dict[int, list[Any]] = {}
+        wanted = {categories[i]: [categories[i], *RELATED.get(categories[i], ())] for i in need}
+        pools: dict[str, list[Any]] = {}
+        groups: dict[tuple, dict[str, list[Any]]] = {}
         if self.bank is not None:
-            for i in need:
-                hits = [h for h in self.bank.phrases(section=categories[i], kind="heading1", generic_only=True)
-                        if _heading_part(h) in (part, None)]
-                pools[i] = hits
-        by_shape: dict[str, dict[int, list[Any]]] = {}
-        for i, hits in pools.items():
-            for h in hits:
-                by_shape.setdefault(h.shape, {}).setdefault(i, []).append(h)
-        used: set[str] = {o for o in out if o}
-        if by_shape:
-            def rank(shape: str) -> tuple:
-                cover = by_shape[shape]
-                return (len(cover), sum(max(h.score for h in hs) for hs in cover.values()))
-            shapes = sorted(by_shape, key=rank, reverse=True)
-            best = [s for s in shapes if rank(s)[0] == rank(shapes[0])[0]][:3]
-            shape = self.rng.choice(best)
-            for i in need:
-                options = [h.text for h in by_shape[shape].get(i, []) if h.text not in used]
-                if not options:  # not covered by this shape: best of any shape
-                    options = [h.text for h in pools.get(i, []) if h.text not in used]
-                if options:
-                    out[i] = self.rng.choice(options[:TOP_K])
-                    used.add(out[i])
+            for cat in dict.fromkeys(c for cats in wanted.values() for c in cats):
+                hits = [h for h in self.bank.phrases(section=cat, kind="heading1", generic_only=True)
+                        if _heading_part(h) in (part, None) and self._usable(h.text)]
+                pools[cat] = hits
+                for h in hits:
+                    for src in h.sources:
+                        key = (src.get("report_id") or src.get("report"), src.get("heading"))
+                        groups.setdefault(key, {}).setdefault(cat, []).append(h)
+        used = {o for o in out if o}
+
+        def assign(group: dict[str, list[Any]]) -> dict[int, Any]:
+            """Headings of one source part for the needed sections: own type first, then a related one."""
+            got: dict[int, Any] = {}
+            taken = set(used)
+            for related in (False, True):
+                for i in need:
+                    if i in got:
+                        continue
+                    cats = wanted[categories[i]][1:] if related else wanted[categories[i]][:1]
+                    for h in (h for c in cats for h in group.get(c, [])):
+                        if h.text not in taken:
+                            got[i] = h
+                            taken.add(h.text)
+                            break
+            return got
+
+        from .mine import shape as shape_of  # string rules only; no segmenter
+
+        # Headings the user wrote set the shape the borrowed ones should share.
+        own_shapes = {_coarse_shape(shape_of(g)) for g in given if g}
+
+        def fit(group: dict[str, list[Any]]) -> tuple[int, int]:
+            got = assign(group)
+            return len(got), sum(_coarse_shape(h.shape) in own_shapes for h in got.values())
+
+        chosen: dict[int, Any] = {}
+        if groups:
+            scored = sorted(((fit(g), k) for k, g in groups.items()), key=lambda x: x[0], reverse=True)
+            best = [k for n, k in scored if n == scored[0][0]]
+            chosen = assign(groups[self.rng.choice(sorted(best, key=str))])
+        shapes = [_coarse_shape(h.shape) for h in chosen.values()]
+        shape = max(set(shapes), key=shapes.count) if shapes else None
+        for i, h in chosen.items():
+            out[i] = h.text
+            used.add(h.text)
         for i in need:
-            if not out[i]:
+            if out[i]:
+                continue
+            own = [h for h in pools.get(categories[i], []) if h.text not in used]
+            related = [h for c in wanted[categories[i]][1:] for h in pools.get(c, []) if h.text not in used]
+            for options in ([h for h in own if h.shape and _coarse_shape(h.shape) == shape],
+                            [h for h in related if h.shape and _coarse_shape(h.shape) == shape],
+                            own):
+                if options:
+                    out[i] = self.rng.choice(options[:TOP_K]).text
+                    used.add(out[i])
+                    break
+            else:
                 out[i] = placeholder(f"{categories[i]}方面的小标题")
-        return out
+        return [strip_end(o) for o in out]
+
+
+# A heading of a neighbouring type fits when the bank's parallel set lacks the exact one
+# (抓项目、稳经济… serves 经济发展 as well as 项目建设).
+RELATED = {
+    "经济发展": ("项目建设",), "项目建设": ("经济发展",), "生态环境": ("城乡建设",),
+    "城乡建设": ("生态环境", "乡村振兴"), "乡村振兴": ("城乡建设",), "文化旅游": ("经济发展", "乡村振兴"),
+    "民生保障": ("社会治理",), "社会治理": ("民生保障",), "自身建设": (),
+}
 
 
 _PLAN_WORDS = ("计划", "安排", "思路", "重点", "任务", "打算")
@@ -210,10 +301,7 @@ def indicator_sentence(facts: Facts, names: list[str] | None = None) -> str:
     for ind in inds:
         if ind is None:
             continue
-        clause = numbers.indicator_clause(ind)
-        if not ind.is_rate and ind.current is not None and ind.unit.endswith("元"):
-            clause = "完成" + clause
-        clauses.append(clause)
+        clauses.append(numbers.indicator_clause(ind))
     return "；".join(clauses) + "。" if clauses else ""
 
 
@@ -226,7 +314,8 @@ def indicator_table(facts: Facts) -> dict:
     rows = [["指标", "单位", "本期", "同比", "全年目标", "完成进度"]]
     for ind in facts.indicators:
         unit = ind.unit.strip()
-        big = unit == "万元" and max(abs(ind.current or 0), abs(ind.target or 0)) >= numbers.YI_THRESHOLD_WAN
+        shown = ind.current if ind.current is not None else ind.target
+        big = unit == "万元" and shown is not None and abs(shown) >= numbers.YI_THRESHOLD_WAN
 
         def cell(x: float | None) -> str:
             if x is None:
@@ -273,27 +362,50 @@ def _sections(items: list[SectionFacts], facts: Facts, picker: Picker, part: str
 
 
 def _problems(facts: Facts, picker: Picker) -> str:
-    intro = picker.set_phrase(
-        "存在问题", "在肯定成绩的同时，我们也清醒地认识到，当前工作中还存在一些困难和问题：")
+    intro = (picker.clause("存在问题", "肯定成绩", "在肯定成绩的同时") + "，"
+             + picker.clause("存在问题", "清醒", "我们也清醒地认识到")
+             + "，当前工作中还存在一些困难和问题：")
     if not facts.problems:
-        return intro + placeholder("存在的主要困难和问题")
-    items = [f"{cn_number(i)}是{strip_end(p)}" for i, p in enumerate(facts.problems, start=1)]
-    intro = intro if intro.endswith(("：", ":")) else intro.rstrip("。") + "："
-    return intro + "；".join(items) + "。对此，我们将采取有力措施，认真加以解决。"
+        body = placeholder("存在的主要困难和问题") + "。"
+    else:
+        body = "；".join(f"{cn_number(i)}是{strip_end(p)}" for i, p in enumerate(facts.problems, start=1)) + "。"
+    remedy = picker.clause("存在问题", "措施|解决", "采取有力措施加以解决")
+    return f"{intro}{body}对此，我们将{remedy}。"
 
 
 def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> dict:
     """Everything a report template may use, as plain strings, lists and dicts."""
     rng = random.Random(seed)
     values = slot_values(facts)
-    picker = Picker(bank, rng, values)
+    picker = Picker(bank, rng, values, facts.year)
     half = facts.period == "上半年"
     year = facts.year
     title = f"{year}年上半年{facts.unit}政府工作报告" if half else f"{facts.unit}{year}年政府工作报告"
-    leadership = ("在{上级党委}、{上级政府}和{本级党委}的坚强领导下，" if values["上级党委"]
-                  else "在{本级党委}的坚强领导下，")
+    leadership_default = ("在{上级党委}、{上级政府}和{本级党委}的坚强领导下" if values["上级党委"]
+                          else "在{本级党委}的坚强领导下")
+    leadership = picker.clause("总述", "领导下", leadership_default)
     indicators = indicator_sentence(facts)
     n_plans = len(facts.plans)
+    guide = picker.clause("总述", r"^(\{单位\})?坚持以.*为指导", "坚持以新时代中国特色社会主义思想为指导")
+    guide = guide.removeprefix(facts.unit)
+    overview = "，".join([
+        values["时段"], leadership,
+        picker.clause("总述", "监督支持下", "在{本级人大}的监督支持下"),
+        facts.unit + guide,
+        picker.clause("总述", "^(全面|深入|认真)?贯彻", "全面贯彻落实党的二十大精神"),
+        "团结带领全镇干部群众攻坚克难、真抓实干，经济社会各项事业稳步推进。",
+    ])
+    thanks = ("成绩来之不易。在此，" + picker.clause("致谢", "代表", "我代表{本级政府}")
+              + f"，向各位代表，向全镇广大干部群众，向所有关心支持{facts.unit}发展的各界人士"
+              + picker.clause("致谢", "感谢", "表示衷心的感谢") + "！")
+    plan_count = picker.sentence("计划总述", "以下.*方面", "重点抓好以下几方面工作：", count=n_plans)
+    plan_count = CONNECTIVE_RE.sub("", plan_count.replace(values["下一时段"] or "", "")).lstrip("，")
+    plan_overview = (values["下一时段"] + "，"
+                     + picker.clause("计划总述", "^(坚持|加快|深入|全面|紧紧围绕)", "坚持稳中求进工作总基调")
+                     + "，" + plan_count)
+    slogan = picker.sentence("结束语", r"^[^，。！]{4,14}，[^，。！]{4,14}[！。]$", None)
+    closing = ("各位代表，同志们！" + (slogan or "") + "让我们" + leadership.removeprefix("让我们")
+               + f"，凝心聚力、真抓实干，为推动{facts.unit}高质量发展作出新的更大贡献！")
     context = {
         "facts": facts,
         "title": title,
@@ -301,26 +413,19 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
         "author": as_line(facts.speaker) if facts.speaker else "",
         "date": f"（{facts.date.year}年{facts.date.month}月{facts.date.day}日）" if facts.date else "",
         "salutation": "各位代表，同志们：",
-        "opening": picker.set_phrase(
-            "开场", "现在，我代表{本级政府}向大会报告工作，请予审议，并请列席会议的同志提出意见。"),
+        "opening": picker.sentence(
+            "开场", "报告", "现在，我代表{本级政府}向大会报告工作，请予审议，并请列席会议的同志提出意见。"),
         "review_heading": "上半年工作回顾" if half else f"{year}年工作回顾",
-        "overview": picker.set_phrase(
-            "总述", "{时段}，" + leadership + "在{本级人大}的监督支持下，全镇上下团结一心、真抓实干，"
-                    "经济社会各项事业稳步推进。"),
+        "overview": overview,
         "indicators": (f"据统计，{year}年{'上半年' if half else ''}，全镇" + indicators) if indicators
                       else placeholder("主要经济指标完成情况"),
         "review": _sections(facts.review, facts, picker, "回顾"),
-        "thanks": picker.set_phrase(
-            "致谢", "成绩来之不易。在此，我代表{本级政府}，向所有关心支持{单位}发展的各界人士表示衷心的感谢！"),
+        "thanks": thanks,
         "problems": _problems(facts, picker),
         "plan_heading": "下半年工作计划" if half else f"{year + 1}年工作计划",
-        "plan_overview": picker.set_phrase(
-            "计划总述", "{下一时段}，我们将紧紧围绕全年目标任务，" +
-            (f"重点抓好以下{cn_number(n_plans)}方面工作：" if n_plans else "重点抓好以下几方面工作：")),
+        "plan_overview": plan_overview,
         "plans": _sections(facts.plans, facts, picker, "计划"),
-        "closing": picker.set_phrase(
-            "结束语", "各位代表，同志们！让我们" + leadership + "凝心聚力、真抓实干，"
-                      "为推动{单位}高质量发展作出新的更大贡献！"),
+        "closing": closing,
         "table": indicator_table(facts),
     }
     if not facts.plans:
