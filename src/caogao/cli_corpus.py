@@ -83,33 +83,15 @@ def _outline_lines(report) -> list[str]:
         lines.append(f"【{part.name}】{heading}")
         if part.text:
             lines.append(f"  {_preview(part.text)}")
-        for section, label in zip(part.sections, _labels(part.sections)):
-            lines.append(f"  {label}")
-            for child, child_label in zip(section.children, _labels(section.children)):
-                lines.append(f"      {child_label}")
+        for section in part.sections:
+            lines.append(f"  {_label(section)}")
+            lines.extend(f"      {_label(child)}" for child in section.children)
     return lines
 
 
-_CN_DIGITS = "一二三四五六七八九十"
-
-
-def _cn(n: int) -> str:
-    if n <= 10:
-        return _CN_DIGITS[n - 1]
-    tens, ones = divmod(n, 10)
-    return f"{_CN_DIGITS[tens - 1] if tens > 1 else ''}十{_CN_DIGITS[ones - 1] if ones else ''}"
-
-
-def _labels(sections) -> list[str]:
-    """Headings numbered as the report numbers them (the marker says only the kind)."""
-    counts: dict[str, int] = {}
-    labels = []
-    for s in sections:
-        n = counts[s.marker] = counts.get(s.marker, 0) + 1
-        prefix = {"一、": f"{_cn(n)}、", "（一）": f"（{_cn(n)}）", "一是": f"{_cn(n)}是",
-                  "1.": f"{n}.", "（1）": f"（{n}）", "——": "——"}.get(s.marker, "")
-        labels.append(f"{prefix}{s.heading}")
-    return labels
+def _label(section) -> str:
+    """The heading as the report wrote it: "三、…" "（二）…" "二是…"; a lead sentence bare."""
+    return f"{'' if section.marker == 'lead' else section.marker}{section.heading}"
 
 
 def _pad(text: str, width: int) -> str:

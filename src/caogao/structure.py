@@ -212,6 +212,8 @@ def _parse_report(title: str | None, paras: list[str], file: str) -> Report | No
         else:
             text, sections = "\n".join(group), []
         parts.append(Part(name=name, heading=heading, text=text, sections=sections))
+    if derived and not any(p.heading for p in parts) and sum(len(p.sections) for p in parts) < 2:
+        return None  # no title, no part heading, hardly a section: a notice, not a report
     lines = paras if derived else [title, *paras]
     return Report(id="", title=title, title_derived=derived, file=file, year=year,
                   period=period, text="\n".join(lines), parts=parts)
@@ -277,10 +279,11 @@ def _mark(p: str) -> _Mark | None:
     for kind, pattern in _MARKER_RE:
         m = pattern.match(p)
         if m:
-            # The marker names the kind of heading, not its number: the order gives that.
-            marker = {H1: "一、", H2: "（一）", DASH: "——", SHI: "一是"}.get(kind)
+            # As written, with its number ("三、" "（二）" "二是" "2."); 一要 counts as 一是.
+            num = m.group(1)
+            marker = {H1: f"{num}、", H2: f"（{num}）", DASH: "——", SHI: f"{num}是"}.get(kind)
             if kind == NUM:
-                marker = "（1）" if m.group(1).startswith("（") else "1."
+                marker = num if num.startswith("（") else f"{num[:-1]}."
             return _Mark(kind, marker, m.group(2).strip(), p)
     m = _LEAD.match(p)
     if (m and len(p) - m.end() >= 10 and m.group(1).count("，") <= 1
@@ -371,7 +374,7 @@ def _split_shi(text: str, first: int | None, whole: bool = False) -> tuple[str, 
     for i, (_, start, end) in enumerate(found):
         stop = found[i + 1][1] if i + 1 < len(found) else len(text)
         heading, body = _split_heading(text[end:stop].strip(), SHI)
-        units.append(Section(heading, 2, body, "一是"))
+        units.append(Section(heading, 2, body, text[start:end - 1] + "是"))
     return text[:found[0][1]].strip(), units
 
 
