@@ -152,6 +152,19 @@ def test_table_columns_follow_their_content(out):
     assert abs(sum(widths) - Mm(156)) < Mm(1)  # the table fills the type area
 
 
+def test_crowded_table_squeezes_the_long_column_not_the_headers():
+    rows = [["指标", "单位", "本期", "同比", "全年目标", "完成进度"],
+            ["农村居民人均可支配收入", "元", "11860", "增长6.4%", "—", "—"],
+            ["城镇调查失业率", "%", "2.6", "下降0.3个百分点", "—", GAP]]
+    table = rnd.render([Block("table", rows=rows)]).tables[0]
+    widths = [c.width for c in table.columns]
+    assert widths[4] >= Pt(12 * 5) and widths[5] >= Pt(12 * 5)  # 全年目标 stays on one line
+    assert widths[0] < Pt(12 * 12)  # the 11-character name gives way instead
+    assert abs(sum(widths) - Mm(156)) < Mm(1)
+    aligned = [c.paragraphs[0].alignment for c in table.rows[1].cells]
+    assert aligned == [None] + [WD_ALIGN_PARAGRAPH.CENTER] * 5  # "增长6.4%" centred like the figures
+
+
 def test_two_tables_in_a_row_stay_two_tables():
     doc = rnd.render([Block("table", rows=[["甲"]]), Block("table", rows=[["乙"]])])
     assert len(doc.tables) == 2

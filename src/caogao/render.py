@@ -63,13 +63,10 @@ class _Spec:
 _SPECS: dict[str, _Spec] = {
     "Normal": _Spec(_FANGSONG, 16, indent_chars=2),
     "Title": _Spec(_XIAOBIAOSONG, 22, "center", line=None, after_pt=14.5),
-    "Subtitle": _Spec(_KAITI, 16, "center"),
-    "Author": _Spec(_KAITI, 16, "center"),
-    "Date": _Spec(_KAITI, 16, "center"),
+    **{name: _Spec(_KAITI, 16, "center") for name in ("Subtitle", "Author", "Date")},
     "Salutation": _Spec(_FANGSONG, 16, "left", before_pt=28.95),
-    # Parts carry no number in township reports ("上半年工作回顾") and the
-    # 一、 numbering restarts under each: centring is what sets them above
-    # the indented 一、 headings, as in the printed 人代会 reports.
+    # Parts carry no number ("上半年工作回顾") and 一、 restarts under each: centring sets
+    # them above the indented 一、 headings, as printed 人代会 reports do.
     "Heading 1": _Spec(_HEITI, 16, "center", outline=0, keep_next=True, before_pt=14.5, after_pt=14.5),
     "Heading 2": _Spec(_HEITI, 16, indent_chars=2, outline=1, keep_next=True),
     "Heading 3": _Spec(_KAITI, 16, indent_chars=2, outline=2, keep_next=True),
@@ -84,7 +81,6 @@ _SPECS: dict[str, _Spec] = {
 _THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_NUMBER_CELL = re.compile(r"^[-+－—]?[\d.,，]+\s*[%％‰]?(\s*[～~—-]\s*[\d.,，]+\s*[%％‰]?)?$")
 
 # One sample of each style, shown in the reference document.
 SAMPLE_BLOCKS = [Block(kind, text) for kind, text in (
@@ -166,8 +162,7 @@ def _define_styles(doc: Document) -> None:
     for fonts in styles.element.iter(_w("rFonts")):
         for attr in _THEME_ATTRS:
             fonts.attrib.pop(_w(attr), None)
-    lang = doc.settings.element.find(_w("themeFontLang"))
-    if lang is not None:
+    for lang in doc.settings.element.iter(_w("themeFontLang")):
         lang.set(_w("eastAsia"), "zh-CN")
 
 
@@ -227,43 +222,51 @@ def _add_text(paragraph, text: str, style: str | None = None) -> None:
         paragraph.add_run(text[pos:], style)
 
 
-def _column_weights(rows: list[list[str]], width: int) -> list[float]:
-    """Columns as wide as their longest cell (CJK 1, Latin ½): equal columns wrap
-    the long 指标 names into several lines beside half-empty figure cells."""
-    def size(text: str) -> float:
-        text = PLACEHOLDER_RE.sub("0000", text)  # a gap stands for a figure to come
-        return sum(1 if ord(ch) >= 0x2E80 else 0.55 for ch in text)
-    # + 1.5 characters for the cell margins, so a 4-character header stays on one line
-    return [min(max([size(r[j]) for r in rows if j < len(r)] + [2]), 12) + 1.5 for j in range(width)]
+def _size(text: str) -> float:
+    """Width in characters: CJK 1, Latin and digits about ½."""
+    return sum(1 if ord(ch) >= 0x2E80 else 0.55 for ch in _clean(text).strip())
+
+
+def _column_widths(rows: list[list[str]], width: int, room: float) -> list[float]:
+    """Share ``room`` (in characters): narrow columns get their natural width, the
+    wide ones what is left. Equal columns would wrap the long 指标 names beside
+    half-empty figure cells; shrinking all alike would break 4-character headers."""
+    natural = [min(max([_size(r[j]) for r in rows if j < len(r)] + [2]), 12) + 1 for j in range(width)]
+    wide, left = sorted(range(width), key=natural.__getitem__), room  # + 1: cell margins
+    while wide and natural[wide[0]] <= left / len(wide):
+        left -= natural[wide.pop(0)]
+    if not wide:  # everything fits: spread the spare room so the table fills the type area
+        return [n * room / sum(natural) for n in natural]
+    return [left * n / sum(natural[k] for k in wide) if j in wide else n for j, n in enumerate(natural)]
 
 
 def _add_table(doc: Document, rows: list[list[str]]):
     from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
+    from docx.shared import Pt
     width = max(len(r) for r in rows)
     table = doc.add_table(rows=len(rows), cols=width)
     table.style = doc.styles[TABLE_STYLE]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    section = doc.sections[-1]
+    table.alignment, table.autofit = WD_TABLE_ALIGNMENT.CENTER, False
+    section, em = doc.sections[-1], doc.styles[STYLE_NAMES["table"]].font.size or Pt(12)
     room = section.page_width - section.left_margin - section.right_margin
-    weights = _column_weights(rows, width)
-    table.autofit = False
-    for column, weight in zip(table.columns, weights):
-        column.width = int(room * weight / sum(weights))
+    for column, chars in zip(table.columns, _column_widths(rows, width, room / em)):
+        column.width = int(chars * em)
         for cell in column.cells:
             cell.width = column.width
     # the header row repeats on every page the table runs onto
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    # figures, units and gaps read best centred; the first column (指标 names) only when short
+    centred = [all(_size(PLACEHOLDER_RE.sub("0", r[j] if j < len(r) else "")) <= (10 if j else 4)
+                   for r in rows[1:]) for j in range(width)]
     for i, row in enumerate(rows):
         for j, cell in enumerate(table.rows[i].cells):
-            text = row[j] if j < len(row) else ""
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
             p = cell.paragraphs[0]
             p.style = doc.styles[TABLE_HEADER_STYLE if i == 0 else STYLE_NAMES["table"]]
-            _add_text(p, text)
-            text = _clean(text).strip()  # numbers, units and lone gaps read best centred
-            if i and (len(text) <= 4 or _NUMBER_CELL.match(text) or PLACEHOLDER_RE.fullmatch(text)):
+            _add_text(p, row[j] if j < len(row) else "")
+            if i and centred[j]:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return table
 
@@ -313,10 +316,8 @@ def _open_docx(path: Path) -> Document:
             for item in src.infolist():
                 data = src.read(item)
                 if item.filename == "[Content_Types].xml":
-                    data = data.replace(b"wordprocessingml.template.main+xml",
-                                        b"wordprocessingml.document.main+xml")
+                    data = data.replace(b"template.main+xml", b"document.main+xml")
                 dst.writestr(item, data)
-        buffer.seek(0)
         return docx.Document(buffer)
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError) as exc:
         raise InputError("参考文档不是可读的 Word .docx 文件", file=path,
@@ -376,9 +377,7 @@ def render(blocks: list[Block], *, reference_doc: Path | None = None, title: str
     for child in [c for c in body if c.tag != _w("sectPr")]:
         body.remove(child)
     _draw(doc, blocks)
-    if not title:
-        title = next((b.text for b in blocks if b.kind == "title"), "")
-    _set_properties(doc, title)
+    _set_properties(doc, title or next((b.text for b in blocks if b.kind == "title"), ""))
     return doc
 
 
