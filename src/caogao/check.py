@@ -36,6 +36,9 @@ KINDS = ("placeholder", "figure_mismatch", "sign_wording", "rate_unit", "punctua
 
 @dataclass
 class Finding:
+    """One problem: ``paragraph`` counts python-docx's ``document.paragraphs`` from 1;
+    ``heading`` is the nearest heading at or above it ("" before the first)."""
+
     kind: str
     message: str
     paragraph: int
@@ -56,6 +59,7 @@ class _Para:
     level: int = 0                  # 1 一、 2 （一） 3 1. 4 （1）; 0 when not numbered
     num: int = 0
     heading: str = ""               # nearest heading at or above
+    plan: bool = False              # in the plan part, where figures are targets
 
 
 @dataclass
@@ -146,6 +150,7 @@ _NUMBERED = (
 )
 _LEVEL_NAME = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题", 5: "“一是、二是”"}
 _PART_RE = re.compile(r"(工作回顾|工作总结|存在的?(主要)?问题|(工作)?(计划|安排|思路|重点|任务|打算)|情况表)[：:]?$")
+_PLAN_RE = re.compile(r"计划|安排|思路|打算|任务|重点")
 _STYLE_RE = re.compile(r"(?:heading|标题)\s*(\d)")
 
 
@@ -203,14 +208,16 @@ def _classify(p: _Para) -> None:
 
 
 def _structure(paras: list[_Para]) -> None:
-    heading = ""
+    heading, plan = "", False
     for p in paras:
         _classify(p)
         if p.role in ("part", "heading") and p.text.strip():
             heading = _short(p.text.strip())
         elif p.role == "title":
             heading = ""
-        p.heading = heading
+        if p.role == "part" or (p.level == 1 and _PART_RE.search(_short(p.text))):
+            plan = bool(_PLAN_RE.search(p.text))
+        p.heading, p.plan = heading, plan
 
 
 # ------------------------------------------------------------------ checks
@@ -220,10 +227,14 @@ _SHI_RE = re.compile(rf"(?<![^\s。；：，！？;:,!?（(“])({_CN_NUM})是(?
 _SENT_RE = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _HALF = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _PAIRS = {"（": "）", "“": "”", "《": "》", "【": "】"}
+# Named, not quoted: ““” reads as noise.
+_MARK_NAME = {"（": "左括号“（”", "）": "右括号“）”", "“": "左引号", "”": "右引号",
+              "《": "左书名号“《”", "》": "右书名号“》”", "【": "左方括号“【”", "】": "右方括号“】”"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 # 率 in words that are not rates: 率先, 效率, 表率 …
 _RATE_RE = re.compile(r"[\u4e00-\u9fff]{0,8}?(?:(?<![效频功概坦直草轻表统督])率(?![先领队众])|比重|占比|增速|增幅)")
-_CHANGE_RE = re.compile(r"(提高|降低|上升|下降|增长|减少|增加|回落|提升|下滑)了?\s*(\d+(?:\.\d+)?)\s*[%％]")
+_CHANGE_RE = re.compile(r"((?:同比|比上年同期|较上年同期|比上年|较上年)?)(提高|降低|上升|下降|增长|减少|增加|回落|提升|下滑)了?"
+                        r"\s*(\d+(?:\.\d+)?)\s*[%％]")
 _COMPARE_RE = re.compile(r"同比|环比|分别|均|也|较|比|上年|去年|同期|一季度|上月|年初|[\s，,]")
 _RATE_VERB = {"增长": "提高", "增加": "提高", "提升": "提高", "减少": "下降", "下滑": "下降"}
 
@@ -275,8 +286,8 @@ def _rate_unit(p: _Para, rate_names: set[str], other_names: set[str]) -> Iterato
             elif _COMPARE_RE.sub("", own):
                 subject = ""        # the clause has its own, non-rate subject
             if m and subject:
-                verb = _RATE_VERB.get(m.group(1), m.group(1))
-                right = f"{verb}{m.group(2)}个百分点"
+                verb = _RATE_VERB.get(m.group(2), m.group(2))
+                right = f"{m.group(1)}{verb}{m.group(3)}个百分点"
                 yield _finding("rate_unit", p, f"“{subject}”是比率，两个比率之差要用“个百分点”：“{m.group()}”",
                                f"改为“{right}”")
 
@@ -301,7 +312,7 @@ def _punctuation(p: _Para) -> Iterator[Finding]:
         counts = Counter(text[i] for i in hits)
         listed = "、".join(f"“{c}”{k}处" for c, k in counts.items())
         fixes = "、".join(f"“{c}”→“{_HALF[c]}”" for c in counts)
-        yield _finding("punctuation", p, f"中文句子里有半角标点：{listed}（如“{_excerpt(text, hits[0], hits[0] + 1)}”）",
+        yield _finding("punctuation", p, f"中文句子里有半角标点：{listed}（位置：{_excerpt(text, hits[0], hits[0] + 1)}）",
                        f"改为全角：{fixes}")
 
 
@@ -317,14 +328,17 @@ def _brackets(p: _Para) -> Iterator[Finding]:
             if any(o == opener for o, _ in stack):
                 while stack[-1][0] != opener:       # openers skipped over were never closed
                     o, j = stack.pop()
-                    problems.append((j, f"“{o}”没有对应的“{_PAIRS[o]}”", f"在适当位置补上“{_PAIRS[o]}”，或删去多余的“{o}”"))
+                    problems.append((j, f"{_MARK_NAME[o]}没有对应的{_MARK_NAME[_PAIRS[o]]}",
+                                     f"在适当位置补上{_MARK_NAME[_PAIRS[o]]}，或删去多余的{_MARK_NAME[o]}"))
                 stack.pop()
             else:
-                problems.append((i, f"“{ch}”前面没有对应的“{opener}”", f"补上“{opener}”，或删去多余的“{ch}”"))
+                problems.append((i, f"{_MARK_NAME[ch]}前面没有对应的{_MARK_NAME[opener]}",
+                                 f"补上{_MARK_NAME[opener]}，或删去多余的{_MARK_NAME[ch]}"))
     for o, j in stack:
-        problems.append((j, f"“{o}”没有对应的“{_PAIRS[o]}”", f"在适当位置补上“{_PAIRS[o]}”，或删去多余的“{o}”"))
+        problems.append((j, f"{_MARK_NAME[o]}没有对应的{_MARK_NAME[_PAIRS[o]]}",
+                         f"在适当位置补上{_MARK_NAME[_PAIRS[o]]}，或删去多余的{_MARK_NAME[o]}"))
     for i, message, suggestion in sorted(problems):
-        yield _finding("brackets", p, f"括号或引号不配对：{message}（“{_excerpt(p.text, i, i + 1)}”）", suggestion)
+        yield _finding("brackets", p, f"括号或引号不配对：{message}（位置：{_excerpt(p.text, i, i + 1)}）", suggestion)
 
 
 def _numbering(paras: list[_Para]) -> Iterator[Finding]:
@@ -374,6 +388,10 @@ def _shape(text: str) -> str:
     return "".join("XYZWVU"[i % 6] + mark for i, mark in enumerate(marks)) + "XYZWVU"[len(marks) % 6]
 
 
+def _describe(shape: str) -> str:
+    return "不带标点的单句" if shape == "X" else f"“{shape}”式"
+
+
 def _heading_shapes(paras: list[_Para]) -> Iterator[Finding]:
     """One 一、 heading whose shape differs from all the others of its part."""
     groups: list[list[_Para]] = [[]]
@@ -392,9 +410,14 @@ def _heading_shapes(paras: list[_Para]) -> Iterator[Finding]:
             continue
         odd = next(p for p, s in zip(group, shapes) if s != common)
         example = _short(next(p for p, s in zip(group, shapes) if s == common).text)
+        shape = _shape(odd.text)
+        suggestion = f"仿照“{example}”的句式改写这一标题"
+        if len(shape) == len(common):   # same skeleton, other marks: 抓治理，保安全 for 抓治理、保安全
+            swaps = [f"第{k // 2 + 1}个“{a}”改为“{b}”" for k, (a, b) in enumerate(zip(shape, common)) if a != b]
+            suggestion = "标点与其他标题统一：" + "，".join(swaps)
         yield _finding("heading_shape", odd,
-                       f"一级标题句式不对仗：本部分其余{count}个标题都是“{common}”式（如“{example}”），"
-                       f"这一个是“{_shape(odd.text)}”式", f"仿照“{example}”的句式改写这一标题")
+                       f"一级标题句式不对仗：本部分其余{count}个标题都是{_describe(common)}（如“{example}”），"
+                       f"这一个是{_describe(shape)}", suggestion)
 
 
 def _duplicates(paras: list[_Para]) -> Iterator[Finding]:
@@ -421,8 +444,9 @@ def _duplicates(paras: list[_Para]) -> Iterator[Finding]:
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _GAP_RE = re.compile(r"[\s（(]*(?:完成|实现|达到|达|为|累计|共|约|预计|突破|超过|合计)*[\s:：]*")
-_GROWTH_RE = re.compile(rf"(?<!环比)(?:同比|比上年同期|较上年同期|比去年同期|较去年同期)?"
+_GROWTH_RE = re.compile(rf"(?<!环比)(同比|[比较与]上年同期|[比较与]去年同期)?"
                         rf"(?:(增长|上升|提高|增加|下降|降低|减少|回落|下滑)\s*{_NUM}\s*(%|％|个百分点)|持平)")
+_AIM_RE = re.compile(r"力争|预计|预期|目标|确保|争取|计划")
 _DOWN = ("下降", "降低", "减少", "回落", "下滑")
 _SCALE = {"": 1.0, "万": 1e4, "亿": 1e8}
 
@@ -436,8 +460,7 @@ def _tolerance(number: str) -> float:
 def _factor(after: str, unit: str) -> float | None:
     """What turns the figure written before ``after`` into the indicator's ``unit``."""
     after = after.lstrip().replace("％", "%")
-    scaled = unit[:1] in _SCALE and len(unit) > 1 and unit[:1] != ""
-    base, own = (unit[1:], _SCALE[unit[0]]) if scaled else (unit, 1.0)
+    base, own = (unit[1:], _SCALE[unit[0]]) if len(unit) > 1 and unit[0] in "万亿" else (unit, 1.0)
     if not base:
         return 1.0
     for prefix in ("亿", "万", ""):
@@ -451,9 +474,12 @@ def _compare(ind, text: str, start: int, end: int) -> Iterator[tuple[str, str]]:
     from .numbers import fmt_amount, growth_phrase
 
     window = text[start:end]
+    if _AIM_RE.search(text[max(0, start - len(ind.name) - 6):start]):
+        return      # 力争地区生产总值… is a target, not this period's figure
     gap = _GAP_RE.match(window)
     m = re.match(_NUM, window[gap.end():])
     factor = _factor(window[gap.end() + m.end():], ind.unit) if m else None
+    amount_end = gap.end() + m.end() if m else 0
     if m and factor is not None and ind.current is not None:
         written = float(m.group(1))
         if abs(written - ind.current / factor) > _tolerance(m.group(1)):
@@ -463,9 +489,12 @@ def _compare(ind, text: str, start: int, end: int) -> Iterator[tuple[str, str]]:
                    f"改为“{right}”；若事实文件有误，先改事实文件再重新生成")
     g = _GROWTH_RE.search(window)
     expected = {v for v in (ind.yoy_value, ind.computed_yoy) if v is not None}
-    if g and expected:
-        stated = 0.0 if g.group(1) is None else float(g.group(2)) * (-1 if g.group(1) in _DOWN else 1)
-        tol = _tolerance(g.group(2) or "0.0")
+    # 同比… anywhere in the clause, or a bare 增长5.9% right after the amount and its unit
+    if g and not g.group(1) and len(re.sub(r"[\s，,]", "", window[amount_end:g.start()])) > 3:
+        g = None
+    if g and expected and not _AIM_RE.search(window[:g.start()]):
+        stated = 0.0 if g.group(2) is None else float(g.group(3)) * (-1 if g.group(2) in _DOWN else 1)
+        tol = _tolerance(g.group(3) or "0.0")
         if all(abs(stated - e) > tol for e in expected):
             right = growth_phrase(ind.current, last=ind.last, yoy=ind.yoy, unit=ind.unit)
             yield (f"“{ind.name}”的同比写作“{g.group()}”，与事实文件（第{ind.line}行）不符",
@@ -477,7 +506,7 @@ def _figures(paras: list[_Para], tables: list[_Table], by_number: dict[int, _Par
     """Figures near an indicator's name that disagree with the facts file."""
     inds = sorted(facts.indicators, key=lambda i: -len(i.name))    # 规上工业总产值 before 工业总产值
     for p in paras:
-        if p.role not in ("body", "item"):
+        if p.role not in ("body", "item") or p.plan:
             continue
         spans: list[tuple[int, int, object]] = []
         for ind in inds:
