@@ -7,10 +7,12 @@ import sys
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from caogao.errors import InputError
-from caogao.ingest import read_text
 from caogao.clean import clean_text
+from caogao.ingest import read_text
 from caogao.paths import corpus_dir
 from caogao.report import PART_NAMES
 from caogao.structure import load_corpus, parse_file
@@ -219,3 +221,16 @@ def test_parsing_does_not_load_a_segmenter_or_scikit_learn():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jieba', 'rjieba', 'sklearn', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+_PIECES = ["一、", "二、", "（一）", "一是", "二是", "1.", "2、", "——", "。", "，", "：", "\n", "\n\n", "XX",
+           "上半年工作回顾", "下半年工作计划", "存在问题", "各位代表：", "让我们", "2023年上半年政府工作报告",
+           "现在，我代表镇人民政府向大会报告工作", "经济运行稳中向好", "在肯定成绩的同时，我们也清醒地认识到",
+           "目录\t1", "汇编", "##paidbegin##", "经济运行稳中向好，" * 200]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_any_text_parses_without_error(text):
+    for report in parse_file(text, "x.txt"):
+        assert report.period in ("上半年", "全年") and report.outline()["parts"]

@@ -39,8 +39,8 @@ _WIDE = r"[^\x00-\x7f]"
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 # Next to Chinese on either side; "," ";" "?" "!" also when not between two ASCII
 # letters or digits ("20.56%,1—6月"), which keeps "1,000" and "a,b" as they are.
-_HALF_PUNCT = re.compile(rf"(?<={_WIDE})\s*([,;:?!])|([,;:?!])(?=\s*{_WIDE})"
-                         r"|(?<![A-Za-z0-9\s])([,;?!])|([,;?!])(?![A-Za-z0-9\s])")
+_HALF_PUNCT = re.compile(rf"(?<={_WIDE})[ \t]*([,;:?!])|([,;:?!])(?=[ \t]*{_WIDE})"
+                         r"|(?<=[^A-Za-z0-9\s])([,;?!])|([,;?!])(?=[^A-Za-z0-9\s])")
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,60})\)")
 
 # OCR: a circle read as "o" where a full stop belongs ("元/月o2023年"): a number
@@ -173,5 +173,7 @@ def _paren(m: re.Match) -> str:
 
 
 def _tidy_blank_lines(text: str) -> str:
+    # Removals above can leave spaces at a line's end ("一 【1】"): strip again.
+    text = "\n".join(line.strip(" \t\u3000") for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip("\n")
