@@ -72,6 +72,7 @@ def build(
     """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
     from .bank import open_bank
     from .compose import compose
+    from .errors import UsageError
     from .facts import load_facts
     from .fsutil import check_target
     from .outline import count_placeholders
@@ -79,6 +80,8 @@ def build(
 
     facts = load_facts(facts_file)
     target = output or default_output(facts)
+    if target.suffix.lower() != ".docx":
+        raise UsageError("草稿文件名应以 .docx 结尾", file=target, hint=f"例如 -o {target.with_suffix('.docx')}")
     check_target(target, force=force)  # fail before the work, not after
     bank = open_bank(db, progress=lambda msg: err(msg))
     blocks = compose(facts, bank, seed=seed, template_dir=template)

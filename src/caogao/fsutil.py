@@ -40,6 +40,10 @@ def atomic_path(path: str | os.PathLike, *, force: bool = False) -> Iterator[Pat
         raise OutputError(f"无法在此处创建文件（{exc.strerror}）", file=target.parent) from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); a draft gets the mode any new file would.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
     try:
         yield tmp
         if not force and target.exists():  # appeared while we were writing

@@ -1,0 +1,111 @@
+"""`caogao init` and `caogao build` as a user meets them: files written, kept, refused."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from caogao.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "青禾镇2023年上半年.yaml"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _bank_built():
+    from caogao.bank import open_bank
+
+    open_bank()
+
+
+def test_build_writes_the_default_draft_and_never_overwrites_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["build", str(EXAMPLE), "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    draft = tmp_path / "output" / "2023年上半年青禾镇政府工作报告.docx"
+    assert draft.exists()
+    assert str(draft.relative_to(tmp_path)) in result.output
+    assert "待补充" in result.output or "没有待补充" in result.output
+    doc = docx.Document(str(draft))
+    assert doc.paragraphs[0].text == "2023年上半年青禾镇政府工作报告"
+
+    # The user edits the draft in Word; a second build must not destroy the edits.
+    edited = docx.Document(str(draft))
+    edited.add_paragraph("我在 Word 里加的一段话。")
+    edited.save(str(draft))
+    before = draft.read_bytes()
+    result = runner.invoke(app, ["build", str(EXAMPLE)])
+    assert result.exit_code == 1
+    assert "已存在" in result.output and "--force" in result.output
+    assert draft.read_bytes() == before
+
+    result = runner.invoke(app, ["build", str(EXAMPLE), "--force"])
+    assert result.exit_code == 0, result.output
+    assert draft.read_bytes() != before
+    assert [p.name for p in draft.parent.iterdir()] == [draft.name]  # no temporary file left
+
+
+def test_build_reports_how_many_placeholders_remain(tmp_path):
+    facts = tmp_path / "f.yaml"
+    facts.write_text("单位: 青禾镇\n年份: 2023\n时段: 全年\n主要指标:\n  - 名称: 财政收入\n    单位: 万元\n", encoding="utf-8")
+    out = tmp_path / "草稿.docx"
+    result = runner.invoke(app, ["build", str(facts), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "还有" in result.output and "处【待补充】" in result.output
+    doc = docx.Document(str(out))
+    highlighted = [r for p in doc.paragraphs for r in p.runs if "待补充" in r.text]
+    assert highlighted and all(r.font.highlight_color is not None for r in highlighted)
+
+
+def test_build_refuses_a_folder_as_output_and_a_broken_facts_file(tmp_path):
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(tmp_path)])
+    assert result.exit_code == 1 and "文件夹" in result.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("单位: 青禾镇\n年份: 2023\n时段: 上半年\n主要指标:\n  - 名称: 收入\n    本期: 约3.2\n", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(bad), "-o", str(tmp_path / "x.docx")])
+    assert result.exit_code == 1
+    assert "第 6 行" in result.output and "3.2" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_build_with_a_bad_template_leaves_no_file(tmp_path):
+    tpl = tmp_path / "tpl"
+    tpl.mkdir()
+    (tpl / "上半年.j2").write_text("@title {{ ''.__class__.__mro__ }}\n", encoding="utf-8")
+    out = tmp_path / "x.docx"
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(out), "--template", str(tpl)])
+    assert result.exit_code == 1 and "模板" in result.output
+    assert not out.exists()
+
+
+def test_init_writes_a_skeleton_that_builds(tmp_path):
+    skeleton = tmp_path / "事实.yaml"
+    result = runner.invoke(app, ["init", "-o", str(skeleton), "--period", "全年"])
+    assert result.exit_code == 0, result.output
+    text = skeleton.read_text(encoding="utf-8")
+    assert "时段: 全年" in text and "#" in text
+    result = runner.invoke(app, ["init", "-o", str(skeleton)])
+    assert result.exit_code == 1 and skeleton.read_text(encoding="utf-8") == text
+    result = runner.invoke(app, ["build", str(skeleton), "-o", str(tmp_path / "d.docx")])
+    assert result.exit_code == 0, result.output
+
+
+def test_drafting_from_a_built_bank_does_not_import_jieba_or_sklearn(tmp_path):
+    code = (
+        "import sys\nfrom caogao.cli import main\nsys.argv = ['caogao', 'build', sys.argv[1], '-o', sys.argv[2]]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jieba', 'sklearn', 'numpy', 'scipy'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), str(tmp_path / "d.docx")],
+                         capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "HEAVY []" in out.stdout, out.stdout
