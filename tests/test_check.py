@@ -10,8 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from caogao.check import Finding, check_document, check_paragraphs
+from caogao.check import KINDS, Finding, check_document, check_paragraphs
 from caogao.errors import InputError
 from caogao.facts import parse_facts
 from caogao.outline import Block
@@ -456,6 +458,16 @@ def test_heading_shape_needs_a_clear_majority():
     assert check_paragraphs(two_parts) == []
 
 
+def test_subheadings_and_problem_lists_are_not_parts():
+    paragraphs = [("Heading 2", "一、抓项目、稳经济，高质量发展迈出坚实步伐"),
+                  ("Heading 3", "抓好重点任务"),                    # not a part: 二、 goes on from 一、
+                  ("Heading 2", "二、优环境、美生态，城乡面貌持续焕发新颜值"),
+                  ("Normal", "存在的主要问题"),
+                  ("Normal", "一、经济总量不大，新的增长点不多。"), ("Normal", "二、投资下降，大项目储备不足。"),
+                  ("Normal", "三、公共服务有短板，群众还不满意。"), ("Normal", "四、干部作风仍需改进。")]
+    assert check_paragraphs(paragraphs) == []
+
+
 def test_duplicate_sentence_ignores_whitespace():
     paragraphs = body("招商引资成效明显。上半年外出招商14次，签约项目4个。",
                       "各位代表！",
@@ -518,6 +530,19 @@ def test_placeholder_in_table_reported_at_its_title(tmp_path):
     findings = check_document(path)
     assert where(findings) == [("placeholder", 2, "附表：主要经济指标完成情况表")]
     assert "第2行第3列" in findings[0].message
+
+
+_PIECES = list("一二三四十是、，。；：,;:()（）“”《》【】0123456789.%-增长下降提高率同比亿万元 \n") + [
+    "地区生产总值", "城镇调查失业率", "【待补充：本期数】", "上半年工作回顾", "下半年工作计划", "（一）", "二、"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Normal", "Heading 1", "Heading 2", "Title", "标题 2", ""]),
+                          st.lists(st.sampled_from(_PIECES), max_size=25).map("".join)), max_size=10))
+def test_any_text_gives_findings_in_range(facts, paragraphs):
+    findings = check_paragraphs(paragraphs, facts=facts)
+    assert all(1 <= f.paragraph <= len(paragraphs) and f.kind in KINDS for f in findings)
+    assert [f.paragraph for f in findings] == sorted(f.paragraph for f in findings)
 
 
 def test_lookup_path_imports_no_heavy_modules():

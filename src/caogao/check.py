@@ -149,7 +149,9 @@ _NUMBERED = (
     (4, re.compile(r"\s*[（(]\s*(\d{1,2})\s*[）)]")),
 )
 _LEVEL_NAME = {1: "一级标题", 2: "二级标题", 3: "三级标题", 4: "四级标题", 5: "“一是、二是”"}
-_PART_RE = re.compile(r"(工作回顾|工作总结|存在的?(主要)?问题|(工作)?(计划|安排|思路|重点|任务|打算)|情况表)[：:]?$")
+# Part headings: 上半年工作回顾, 存在的问题, 下一步工作计划, 附表…情况表 (not 抓好重点任务).
+_PART_RE = re.compile(r"(工作回顾|工作总结|存在的?(主要)?问题|工作(计划|安排|思路|重点|任务|打算)"
+                      r"|(上半年|下半年|明年|下一步|\d{4}年)的?(计划|安排|思路|重点|任务|打算)|情况表)[：:]?$")
 _PLAN_RE = re.compile(r"计划|安排|思路|打算|任务|重点")
 _STYLE_RE = re.compile(r"(?:heading|标题)\s*(\d)")
 
@@ -395,11 +397,15 @@ def _describe(shape: str) -> str:
 def _heading_shapes(paras: list[_Para]) -> Iterator[Finding]:
     """One 一、 heading whose shape differs from all the others of its part."""
     groups: list[list[_Para]] = [[]]
+    problems = False        # 一、 items listing problems are sentences, not parallel headings
     for p in paras:
         if p.role in ("part", "title") or (p.level == 1 and p.num == 1):
             groups.append([])
+        if p.role in ("part", "title") or (p.level == 1 and _PART_RE.search(_short(p.text))):
+            problems = "问题" in p.text
+            continue
         own_words = p.level == 1 and not _PLACEHOLDER_RE.search(p.text)    # 【待补充】 has no shape yet
-        if own_words and p.role == "heading" and not _PART_RE.search(_short(p.text)):
+        if own_words and p.role == "heading" and not problems:
             groups[-1].append(p)
     for group in groups:
         if len(group) < 4:      # too few headings to call one of them the odd one
