@@ -80,9 +80,9 @@ def build(
 
     facts = load_facts(facts_file)
     target = output or default_output(facts)
+    check_target(target, force=force)  # fail before the work, not after
     if target.suffix.lower() != ".docx":
         raise UsageError("草稿文件名应以 .docx 结尾", file=target, hint=f"例如 -o {target.with_suffix('.docx')}")
-    check_target(target, force=force)  # fail before the work, not after
     bank = open_bank(db, progress=lambda msg: err(msg))
     blocks = compose(facts, bank, seed=seed, template_dir=template)
     doc = render(blocks, reference_doc=reference_doc, title=blocks[0].text if blocks else "")
