@@ -1,13 +1,12 @@
 """Cleaned report text → ``Report`` (parts → first-level sections → units).
 
-A file may hold one report or a compilation (title page, table of contents,
-several reports, one of which may have lost its title). Each report is cut
-into the parts of GONGWEN.md §2 (开场, 回顾, 致谢, 存在问题, 计划, 结束语); the
-回顾 and 计划 parts into first-level sections and their second-level units.
-Headings are recognised by their markers (``一、`` ``（一）`` ``——`` ``一是``
-``1.``), by lead sentences (``环境治理有效推进。``) and by short one-sentence
-paragraphs that stand alone. Regular expressions only: no segmenter, so the
-whole corpus parses in a fraction of a second.
+A file holds one report or a compilation (title page, contents, several
+reports, one may have lost its title). Each report is cut into the parts of
+GONGWEN.md §2 (开场 回顾 致谢 存在问题 计划 结束语), 回顾 and 计划 into sections
+and units. Headings are known by their markers (``一、`` ``（一）`` ``——``
+``一是`` ``1.``), by lead sentences (``环境治理有效推进。``) and as short
+paragraphs standing alone. Regular expressions only, no segmenter: the whole
+corpus parses in a fraction of a second.
 """
 
 from __future__ import annotations
@@ -75,7 +74,7 @@ _CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 class _Mark(NamedTuple):
     kind: int
-    marker: str      # as shown: 一、 （一） —— 一是 1. lead
+    marker: str      # as written: 三、 （二） —— 二是 2. lead
     content: str     # the paragraph without its marker
     para: str        # the whole paragraph
 
@@ -162,38 +161,30 @@ def _segments(paras: list[str]) -> list[tuple[str | None, list[str]]]:
     A report starts at a title line, or — when its title was lost — at a
     回顾 heading met after the current report already had its 回顾 or 计划.
     """
-    segments: list[tuple[str | None, list[str]]] = []
-    title: str | None = None
-    body: list[str] = []
+    segments: list[tuple[str | None, list[str]]] = [(None, [])]
     seen: set[str] = set()
-
-    def flush() -> None:
-        if title is not None or body:
-            segments.append((title, body))
-
     for p in paras:
+        heading = _part_heading(p)
         if _is_front_matter(p):
             continue
         if _is_title(p):
-            flush()
-            title, body, seen = p, [], set()
+            segments.append((p, []))
+            seen = set()
             continue
-        heading = _part_heading(p)
         if heading and heading.name == "回顾" and seen & {"回顾", "计划"}:
-            flush()
-            title, body, seen = None, [], set()
+            segments.append((None, []))
+            seen = set()
         if heading:
             seen.add(heading.name)
-        body.append(p)
-    flush()
-    return segments
+        segments[-1][1].append(p)
+    return [(title, body) for title, body in segments if title is not None or body]
 
 
 # ---- one report → parts ------------------------------------------------------
 
 def _parse_report(title: str | None, paras: list[str], file: str) -> Report | None:
     body = list(paras)
-    while body and _SUBTITLE.match(body[0]):
+    while body and _SUBTITLE.match(body[0]):  # ——在…大会上 / 镇长 XXX / （日期）
         body.pop(0)
     groups = _group_parts(body)
     if not any(name in ("回顾", "计划") for name, _, _ in groups):
@@ -214,9 +205,9 @@ def _parse_report(title: str | None, paras: list[str], file: str) -> Report | No
         parts.append(Part(name=name, heading=heading, text=text, sections=sections))
     if derived and not any(p.heading for p in parts) and sum(len(p.sections) for p in parts) < 2:
         return None  # no title, no part heading, hardly a section: a notice, not a report
-    lines = paras if derived else [title, *paras]
+    text = "\n".join(paras if derived else [title, *paras])
     return Report(id="", title=title, title_derived=derived, file=file, year=year,
-                  period=period, text="\n".join(lines), parts=parts)
+                  period=period, text=text, parts=parts)
 
 
 def _group_parts(body: list[str]) -> list[tuple[str, str, list[str]]]:
@@ -268,8 +259,7 @@ def _is_problems(p: str) -> bool:
     return bool(_PROBLEM_WORDS.search(p[:60])) and _mark(p) is None
 
 
-def _is_thanks(p: str) -> bool:
-    # "各位代表，借此机会，汇报…实施情况：" introduces more review, not thanks.
+def _is_thanks(p: str) -> bool:  # "各位代表，借此机会，汇报…情况：" is more review
     return bool(re.match(_ADDRESS, p)) and not p.endswith(("：", ":"))
 
 
@@ -347,11 +337,10 @@ def _units(m: _Mark) -> list[Section]:
         _, units = _split_shi(m.para, first=None, whole=True)
         if units:
             return units
-    if m.kind == LEAD or m.kind == SHORT:
+    if m.kind in (LEAD, SHORT):
         lead = _LEAD.match(m.content)
-        if lead:
-            return [Section(lead.group(1), 2, m.content[lead.end():].strip(), "lead")]
-        return [Section(m.content.rstrip("。！"), 2, "", "lead")]
+        body = m.content[lead.end():].strip() if lead else ""
+        return [Section(lead.group(1) if lead else m.content.rstrip("。！"), 2, body, "lead")]
     heading, body = _split_heading(m.content, m.kind)
     return [Section(heading, 2, body, m.marker)]
 
@@ -404,8 +393,7 @@ def _split_heading(content: str, kind: int) -> tuple[str, str]:
 
 
 def _join_sentence(tail: str, stop: str, rest: str) -> str:
-    tail = tail.strip("，")
-    return f"{tail}{stop}{rest}".strip() if tail else rest
+    return f"{tail.strip('，')}{stop}{rest}".strip() if tail.strip("，") else rest
 
 
 def _join(a: str, b: str) -> str:
