@@ -110,7 +110,7 @@ def _outline_level(paragraph) -> int | None:
     return level if 0 <= level < 9 else None    # 9 means body text
 
 
-def read_docx(path: str | Path) -> tuple[list[_Para], list[_Table]]:
+def _read_docx(path: str | Path) -> tuple[list[_Para], list[_Table]]:
     """The draft's body paragraphs (with style and outline level) and its tables."""
     from .ingest import open_docx   # zip-bomb and entity checks, InputError on damage
 
@@ -156,7 +156,7 @@ _PLAN_RE = re.compile(r"计划|安排|思路|打算|任务|重点")
 _STYLE_RE = re.compile(r"(?:heading|标题)\s*(\d)")
 
 
-def cn_to_int(s: str) -> int:
+def _cn_to_int(s: str) -> int:
     """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (ordinals of headings)."""
     if "十" not in s:
         return _CN.index(s)
@@ -164,7 +164,7 @@ def cn_to_int(s: str) -> int:
     return (_CN.index(tens) if tens else 1) * 10 + (_CN.index(ones) if ones else 0)
 
 
-def int_to_cn(n: int) -> str:
+def _int_to_cn(n: int) -> str:
     if n < 10:
         return _CN[n]
     tens, ones = divmod(n, 10)
@@ -172,8 +172,8 @@ def int_to_cn(n: int) -> str:
 
 
 def _label(level: int, n: int) -> str:
-    return {1: f"{int_to_cn(n)}、", 2: f"（{int_to_cn(n)}）", 3: f"{n}.", 4: f"（{n}）",
-            5: f"{int_to_cn(n)}是"}[level]
+    return {1: f"{_int_to_cn(n)}、", 2: f"（{_int_to_cn(n)}）", 3: f"{n}.", 4: f"（{n}）",
+            5: f"{_int_to_cn(n)}是"}[level]
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -199,7 +199,7 @@ def _classify(p: _Para) -> None:
         m = rx.match(text)
         if m:
             p.level = level
-            p.num = cn_to_int(m.group(1)) if level <= 2 else int(m.group(1))
+            p.num = _cn_to_int(m.group(1)) if level <= 2 else int(m.group(1))
             p.role = "heading" if level <= 2 or style_level else "item"
             return
     short = len(text) <= 24 and not re.search(r"[。，,；;]", text)
@@ -378,7 +378,7 @@ def _numbering(paras: list[_Para]) -> Iterator[Finding]:
                 last.pop(deeper, None)
         elif p.role == "heading":
             last.pop(5, None)
-        found += [step(p, 5, cn_to_int(m.group(1))) for m in _SHI_RE.finditer(p.text)]
+        found += [step(p, 5, _cn_to_int(m.group(1))) for m in _SHI_RE.finditer(p.text)]
         yield from (f for f in found if f is not None)
 
 
@@ -583,5 +583,5 @@ def check_document(path: str | Path, *, facts: Facts | None = None) -> list[Find
 
     Raises InputError when the file is missing, is not a .docx or is damaged.
     """
-    paras, tables = read_docx(path)
+    paras, tables = _read_docx(path)
     return _check(paras, tables, facts)
