@@ -542,6 +542,7 @@ def _figures(paras: list[_Para], tables: list[_Table], by_number: dict[int, _Par
             for message, suggestion in _compare(ind, text, 0, len(text)):
                 yield _finding("figure_mismatch", anchor, f"附表中{message}", suggestion)
 
+
 # ---------------------------------------------------------------- entry points
 
 def _check(paras: list[_Para], tables: list[_Table], facts: Facts | None) -> list[Finding]:
