@@ -234,3 +234,27 @@ _PIECES = ["一、", "二、", "（一）", "一是", "二是", "1.", "2、", "�
 def test_any_text_parses_without_error(text):
     for report in parse_file(text, "x.txt"):
         assert report.period in ("上半年", "全年") and report.outline()["parts"]
+
+
+def test_a_draft_with_subtitle_lines_and_a_title_broken_in_two_reads_back(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for line in ["2023年上半年青禾镇", "政府工作报告", "——在青禾镇第十八届人民代表大会第三次会议上",
+                 "镇长 周明远", "（2023年7月18日）", "各位代表，同志们：",
+                 "现在，我代表镇人民政府向大会作报告，请予审议。",
+                 "上半年工作回顾", "上半年，全镇经济社会各项事业稳步推进。",
+                 "一、抓项目、稳经济，高质量发展迈出坚实步伐", "经济运行稳中向好。完成地区生产总值12.6亿元。",
+                 "二、优环境、美生态，城乡面貌持续焕发新颜值", "河湖治理持续深化。清理河道垃圾85吨。",
+                 "三、强保障、惠民生，群众幸福感获得感更殷实", "就业社保扎实推进。新增城镇就业215人。",
+                 "成绩来之不易。在此，我谨代表镇人民政府，向全镇干部群众表示衷心的感谢和崇高的敬意！",
+                 "在肯定成绩的同时，我们也要清醒地认识到：一是经济总量不大；二是投资下降。",
+                 "下半年工作计划", "一、致力稳进提质，夯实经济发展根基", "支持骨干企业技改扩能。"]:
+        document.add_paragraph(line)
+    document.save(tmp_path / "草稿.docx")
+    (report,), warnings = load_corpus([tmp_path / "草稿.docx"])
+    assert warnings == [] and report.id == "草稿#1"
+    assert report.title == "2023年上半年青禾镇政府工作报告" and not report.title_derived
+    assert (report.year, report.period) == (2023, "上半年")
+    assert [p.name for p in report.parts] == ["开场", "回顾", "致谢", "存在问题", "计划"]
+    assert part(report, "开场").text.startswith("各位代表，同志们：")
+    assert len(headings(report, "回顾")) == 3 and part(report, "致谢").text.startswith("成绩来之不易")

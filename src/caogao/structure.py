@@ -20,8 +20,6 @@ from .clean import clean_text
 from .paths import corpus_dir
 from .report import Part, Report, Section
 
-__all__ = ["parse_file", "load_corpus"]
-
 _CN = "[一二三四五六七八九十]{1,3}"
 _ADDRESS = r"(?:各位代表|各位议政会成员|各位委员|同志们)"
 
@@ -54,7 +52,8 @@ _OPENING = re.compile(r"我代表.{0,20}(?:报告|汇报)|报告如下|汇报如
 _PROBLEMS = re.compile(r"^(?:各位代表[，！])?(?:在(?:充分)?肯定成绩的同时|成绩固然可喜)")
 _PROBLEM_WORDS = re.compile(r"清醒地?(?:认识|看到)|存在的问题|困难和问题|不足之处")
 _PROBLEMS_INSIDE = re.compile(r"(?<=[。！？])[^。！？]{0,30}清醒地?(?:认识|看到)")
-_SUBTITLE = re.compile(rf"^(?:——.{{0,40}}(?:会议|大会)|(?:代?镇长|主任|乡长)\s*\S{{1,4}}$|（\d{{4}}年\d{{1,2}}月\d{{1,2}}日）$)")
+_SUBTITLE = re.compile(r"^(?:——.{0,40}(?:会议|大会).{0,4}|（[^）]{0,60}(?:会议|大会)[^）]{0,6}）"
+                       r"|\S{0,12}(?:代?镇长|主任|乡长)\s*\S{1,4}|（?\d{4}年\d{1,2}月\d{1,2}日）?)$")
 
 # Kinds of heading, most important first: the first kind used twice in a part
 # gives its first-level sections, lower kinds its second-level units.
@@ -125,14 +124,8 @@ def load_corpus(paths: Iterable[str | Path] | None = None) -> tuple[list[Report]
 # ---- file → paragraphs → one list of paragraphs per report ----------------
 
 def _paragraphs(text: str) -> list[str]:
-    out: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if len(line) > _RUN_ON:
-            out.extend(p.strip() for p in _SPLIT_RUN_ON.split(line) if p.strip())
-        elif line:
-            out.append(line)
-    return out
+    pieces = (_SPLIT_RUN_ON.split(line) if len(line) > _RUN_ON else [line] for line in text.split("\n"))
+    return [p.strip() for group in pieces for p in group if p.strip()]
 
 
 def _part_heading(p: str) -> _PartHeading | None:
@@ -168,6 +161,10 @@ def _segments(paras: list[str]) -> list[tuple[str | None, list[str]]]:
         if _is_front_matter(p):
             continue
         if _is_title(p):
+            prev = segments[-1][1]  # a long title broken in two: "2023年上半年XX镇" / "政府工作报告"
+            if prev and len(prev[-1] + p) <= 50 and not re.search(r"[。，；！？：、]", prev[-1]) \
+                    and not _NUMBERED.match(prev[-1]) and _part_heading(prev[-1]) is None:
+                p = prev.pop() + p
             segments.append((p, []))
             seen = set()
             continue
@@ -183,9 +180,8 @@ def _segments(paras: list[str]) -> list[tuple[str | None, list[str]]]:
 # ---- one report → parts ------------------------------------------------------
 
 def _parse_report(title: str | None, paras: list[str], file: str) -> Report | None:
-    body = list(paras)
-    while body and _SUBTITLE.match(body[0]):  # ——在…大会上 / 镇长 XXX / （日期）
-        body.pop(0)
+    skip = next((i for i, p in enumerate(paras) if not _SUBTITLE.match(p)), len(paras))
+    body = paras[skip:]  # past ——在…大会上 / 镇长 XXX / （日期）
     groups = _group_parts(body)
     if not any(name in ("回顾", "计划") for name, _, _ in groups):
         return None  # a stray title or a fragment: nothing to mine
@@ -260,7 +256,8 @@ def _is_problems(p: str) -> bool:
 
 
 def _is_thanks(p: str) -> bool:  # "各位代表，借此机会，汇报…情况：" is more review
-    return bool(re.match(_ADDRESS, p)) and not p.endswith(("：", ":"))
+    thanked = "感谢" in p and ("敬意" in p or "衷心" in p)
+    return thanked or (bool(re.match(_ADDRESS, p)) and not p.endswith(("：", ":")))
 
 
 # ---- a part's paragraphs → its text and sections --------------------------------
