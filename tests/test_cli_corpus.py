@@ -83,6 +83,12 @@ def test_show_prints_an_indented_outline_numbered_as_in_the_report():
     assert "  三、加强政府自身建设" in lines
 
 
+def test_show_accepts_the_file_name_of_a_single_report_file():
+    r = runner.invoke(app, ["corpus", "show", F004])
+    assert r.exit_code == 0 and r.stdout.startswith("2023年XX镇政府工作报告\n")
+    assert runner.invoke(app, ["corpus", "show", F002]).exit_code == 1  # eleven reports: which one?
+
+
 def test_show_unknown_id_says_how_to_find_ids():
     r = runner.invoke(app, ["corpus", "show", f"{F002}#99"])
     assert r.exit_code == 1 and r.stdout == ""

@@ -5,12 +5,15 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from .cli_common import print_json, user_errors, warn
 from .errors import CaogaoError
+
+if TYPE_CHECKING:
+    from .report import Report, Section
 
 app = typer.Typer(help="语料：读取并查看报告的结构。", no_args_is_help=True)
 
@@ -18,7 +21,7 @@ _PATHS_HELP = "报告文件或文件夹（.txt/.md/.docx）；不给则用自带
 _JSON_HELP = "以 JSON 输出，便于其他程序读取。"
 
 
-def _load(paths: Optional[list[Path]]):
+def _load(paths: Optional[list[Path]]) -> list[Report]:
     from .structure import load_corpus
 
     reports, warnings = load_corpus(paths or None)
@@ -60,7 +63,10 @@ def show_report(
     """显示一篇报告的结构：各部分、一级标题及其下的二级标题。"""
     reports = _load(paths)
     by_id = {r.id: r for r in reports}
-    report = by_id.get(report_id.strip())
+    report_id = report_id.strip()
+    if report_id not in by_id and f"{report_id}#2" not in by_id:
+        report_id = f"{report_id}#1" if f"{report_id}#1" in by_id else report_id  # a file's only report
+    report = by_id.get(report_id)
     if report is None:
         close = difflib.get_close_matches(report_id, list(by_id), n=3, cutoff=0.6)
         also = f"；相近的编号：{'、'.join(close)}" if close else ""
@@ -74,7 +80,7 @@ def show_report(
         typer.echo(line)
 
 
-def _outline_lines(report) -> list[str]:
+def _outline_lines(report: Report) -> list[str]:
     derived = "（标题缺失，据内容推断）" if report.title_derived else ""
     year = f"{report.year}年 " if report.year else ""
     lines = [f"{report.title}{derived}", f"{report.id} · {year}{report.period} · {report.chars} 字"]
@@ -89,7 +95,7 @@ def _outline_lines(report) -> list[str]:
     return lines
 
 
-def _label(section) -> str:
+def _label(section: Section) -> str:
     """The heading as the report wrote it: "三、…" "（二）…" "二是…"; a lead sentence bare."""
     return f"{'' if section.marker == 'lead' else section.marker}{section.heading}"
 
