@@ -39,6 +39,7 @@ def test_advert_lines_go_but_report_sentences_with_common_words_stay():
     assert "配备2名专业客服人员" in out
     assert "开通镇政府微信公众号，发布政务信息120条。" in out
     assert not is_advert("主动联系对接、加强服务保障。")
+    assert not is_advert("引导有意加入合作社的农户签订协议，发展会员制农场3家，" + "带动农户增收，" * 40)
 
 
 def test_site_header_goes():

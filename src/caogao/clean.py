@@ -21,10 +21,10 @@ _SITE_HEADER = re.compile(r"《[^》\n]{0,120}》\s*由会员分享[^\n]{0,300}?
 
 # Markers that only adverts carry; one is enough.
 _ADVERT_STRONG = ("素材库", "代笔", "由会员分享", "文库上搜索", "svip", "会员群", "网盘群",
-                  "谨防假冒", "有意加入", "珍藏版", "一键下载", "一键极速下载")
+                  "谨防假冒", "珍藏版", "一键下载", "一键极速下载")
 # Words that real reports use too ("配备2名专业客服人员"): two of them make an advert.
 _ADVERT_WEAK = ("会员", "客服", "公众号", "文库", "联系", "QQ", "添加", "小伙伴",
-                "下载", "接单", "唯一平台", "好评")
+                "下载", "接单", "唯一平台", "好评", "有意加入")
 _CONTACT = re.compile(r"(?:[:：]\s*[A-Za-z0-9_]{3,})|(?:\d[\d -]{6,}\d)")
 
 _FOOTNOTE = re.compile(r"【\d{1,3}】|\[\d{1,3}\]|［\d{1,3}］")
@@ -82,8 +82,8 @@ def is_advert(line: str) -> bool:
     if any(mark.lower() in lowered for mark in _ADVERT_STRONG):
         return True
     weak = sum(1 for word in _ADVERT_WEAK if word.lower() in lowered)
-    # Adverts are short; a long paragraph needs more evidence than two common words.
-    if weak >= 3 or (weak == 2 and len(line) < 300):
+    # Adverts are short lines; a report paragraph may well use two of these words.
+    if weak >= 2 and len(line) < 300:
         return True
     # One weak word plus a contact handle or number ("添加客服：cwk") in a short line.
     return weak == 1 and len(line) < 120 and bool(_CONTACT.search(line))
