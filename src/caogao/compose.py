@@ -215,8 +215,19 @@ class Picker:
                         groups.setdefault(key, {}).setdefault(cat, []).append(h)
         used = {o for o in out if o}
 
-        def assign(group: dict[str, list[Any]]) -> dict[int, Any]:
-            """Headings of one source part for the needed sections: own type first, then a related one."""
+        from .mine import shape as shape_of  # string rules only; no segmenter
+
+        # Headings the user wrote set the shape the borrowed ones should share.
+        own = [_coarse_shape(shape_of(g)) for g in given if g]
+        own_shape = max(set(own), key=own.count) if own else None
+        own_count = {sh: own.count(sh) for sh in own}
+
+        def assign(group: dict[str, list[Any]], target: str | None) -> dict[int, Any]:
+            """Headings of one source part, all of shape ``target``, for the needed sections:
+            each section's own type first, then a related one."""
+            if target is None:
+                shapes = [_coarse_shape(h.shape) for hs in group.values() for h in hs]
+                target = max(set(shapes), key=shapes.count)
             got: dict[int, Any] = {}
             taken = set(used)
             for related in (False, True):
@@ -225,39 +236,58 @@ class Picker:
                         continue
                     cats = wanted[categories[i]][1:] if related else wanted[categories[i]][:1]
                     for h in (h for c in cats for h in group.get(c, [])):
-                        if h.text not in taken:
+                        if h.text not in taken and _coarse_shape(h.shape) == target:
                             got[i] = h
                             taken.add(h.text)
                             break
             return got
 
-        from .mine import shape as shape_of  # string rules only; no segmenter
-
-        # Headings the user wrote set the shape the borrowed ones should share.
-        own_shapes = {_coarse_shape(shape_of(g)) for g in given if g}
-
-        def fit(group: dict[str, list[Any]]) -> tuple[int, int]:
-            got = assign(group)
-            return len(got), sum(_coarse_shape(h.shape) in own_shapes for h in got.values())
+        def fill(got: dict[int, Any], target: str) -> dict[int, Any]:
+            """Complete a set with same-shape headings from other reports' parts."""
+            got = dict(got)
+            taken = used | {h.text for h in got.values()}
+            for related in (False, True):
+                for i in need:
+                    if i in got:
+                        continue
+                    cats = wanted[categories[i]][1:] if related else wanted[categories[i]][:1]
+                    for h in (h for c in cats for h in pools.get(c, [])):
+                        if h.text not in taken and _coarse_shape(h.shape) == target:
+                            got[i] = h
+                            taken.add(h.text)
+                            break
+            return got
 
         chosen: dict[int, Any] = {}
         if groups:
-            scored = sorted(((fit(g), k) for k, g in groups.items()), key=lambda x: x[0], reverse=True)
-            best = [k for n, k in scored if n == scored[0][0]]
-            chosen = assign(groups[self.rng.choice(sorted(best, key=str))])
+            # Rank (source part, shape) pairs by how many headings of the whole part would
+            # share the shape (the user's own titles count too), then by how many come
+            # from that one real set.
+            options = []
+            for key, group in groups.items():
+                shapes = {_coarse_shape(h.shape) for hs in group.values() for h in hs}
+                for target in shapes:
+                    got = assign(group, target)
+                    if got:
+                        options.append(((len(fill(got, target)) + own_count.get(target, 0), len(got)), key, target))
+            if options:
+                options.sort(key=lambda o: o[0], reverse=True)
+                best = [o for o in options if o[0] == options[0][0]]
+                _, key, target = best[self.rng.randrange(len(best))] if len(best) > 1 else best[0]
+                chosen = fill(assign(groups[key], target), target)
         shapes = [_coarse_shape(h.shape) for h in chosen.values()]
-        shape = max(set(shapes), key=shapes.count) if shapes else None
+        shape = max(set(shapes), key=shapes.count) if shapes else own_shape
         for i, h in chosen.items():
             out[i] = h.text
             used.add(h.text)
         for i in need:
             if out[i]:
                 continue
-            own = [h for h in pools.get(categories[i], []) if h.text not in used]
+            exact = [h for h in pools.get(categories[i], []) if h.text not in used]
             related = [h for c in wanted[categories[i]][1:] for h in pools.get(c, []) if h.text not in used]
-            for options in ([h for h in own if h.shape and _coarse_shape(h.shape) == shape],
+            for options in ([h for h in exact if h.shape and _coarse_shape(h.shape) == shape],
                             [h for h in related if h.shape and _coarse_shape(h.shape) == shape],
-                            own):
+                            exact, related):
                 if options:
                     out[i] = self.rng.choice(options[:TOP_K]).text
                     used.add(out[i])
