@@ -244,8 +244,9 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
             office_ids.add(r.id)
         reports += office_reports
     say(f"挖掘短语（{len(reports)} 篇报告）……")
-    # the miner may report in steps of its own; whatever it passes becomes one message
-    mined = mine(reports, progress=(lambda *a: say(" ".join(map(str, a)))) if progress else None)
+    # the miner reports (step, done, total); the user sees one message per call
+    mined = mine(reports, progress=(lambda step, done, total: say(f"挖掘短语：{step}（{done}/{total}）"))
+                 if progress else None)
     say("写入短语库……")
     meta = {"fingerprint": fingerprint(shipped_paths, office_paths),
             "sources": {"shipped": not only, "office": office_paths},
@@ -449,8 +450,10 @@ class PhraseBank:
 
     def _idf(self) -> tuple[dict[str, float], float]:
         w = self.model_weights()
-        vocab, idf = w.get("vocabulary") or {}, w.get("idf") or []
-        table = {tok: float(idf[i]) for tok, i in vocab.items() if i < len(idf)}
+        vocab, idf = w.get("vocabulary") or [], w.get("idf") or []
+        if isinstance(vocab, list):  # terms in column order
+            vocab = {t: i for i, t in enumerate(vocab)}
+        table = {t: float(idf[i]) for t, i in vocab.items() if i < len(idf) and " " not in t}  # words, not n-grams
         return table, max(table.values(), default=1.0)  # unseen words: as rare as the rarest
 
     def _vector(self, tokens: Iterable[str], idf: dict[str, float], unseen: float) -> dict[str, float]:
@@ -511,6 +514,7 @@ class PhraseBank:
             for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
                 fonts.attrib.pop(qn(theme), None)  # a theme font would override the name we set
             fonts.set(qn("w:eastAsia"), "宋体")
+        bullet = doc.styles["List Bullet"].style_id
         doc.add_heading("短语库素材", level=0)
         doc.add_paragraph(f"共 {len(hits)} 条，按类别和种类分组；“通用”表述不含具体地名、数字，可直接套用。")
         for section in [s["section"] for s in self.sections() if s["count"]]:
@@ -521,7 +525,8 @@ class PhraseBank:
                     continue
                 doc.add_heading(f"{KIND_LABELS.get(kind, kind)}（{len(group)}）", level=2)
                 for h in group:
-                    para = doc.add_paragraph(style="List Bullet")
+                    para = doc.add_paragraph()
+                    para._p.style = bullet  # by id: a lookup by name scans every style, per paragraph
                     para.add_run(h.text)
                     src = h.sources[0]["report"] if h.sources else ""
                     note = para.add_run(f"　〔{'通用' if h.generic else '专用'}；{src}"
