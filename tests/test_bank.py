@@ -250,3 +250,157 @@ def test_docx_export_opens_with_python_docx_grouped_by_section(bank, tmp_path):
     body = "\n".join(p.text for p in doc.paragraphs)
     assert all(p.text in body for p in PHRASES)
     assert body.index("生态环境") < body.index("优环境、美生态")
+
+
+# ---------------------------------------------------------------- the bank built from the shipped corpus
+
+PLACE_SUFFIXES = ("村", "镇", "街道", "社区")
+FIRM_SUFFIXES = ("有限公司", "公司", "合作社", "园区", "项目", "工程")
+PROPER_NOUN = ("ns", "nr", "nz", "nt")  # jieba POS: places, people, other proper nouns, organisations
+# Words ending like a name that name nothing in particular (found by the rules below).
+NOT_NAMES = {"文明村", "中心镇", "城中村", "文旅兴镇", "镇区街道", "亚运村", "示范村", "中心村", "自然村", "行政村",
+             "民俗旅游村", "善镇村", "大中修", "白改黑", "车厘子"}
+
+
+def corpus_names() -> set[str]:
+    """Names of villages, towns, firms and projects in the shipped corpus, by suffix rules.
+
+    A place is a word ending in 村/镇/街道/社区 (or a word followed by one) that
+    jieba tags as a proper noun, or a noun it hardly knows; a firm or project is
+    a proper noun jieba does not know at all, standing just before 公司/项目/….
+    """
+    from caogao.paths import corpus_dir
+    from caogao.tokenize import _get_tokenizer, pos_tag
+
+    freq = _get_tokenizer().FREQ
+    text = "\n".join(f.read_text(encoding="utf-8") for f in sorted(corpus_dir().glob("*.txt")))
+    tags = pos_tag(text)
+    names = set()
+    for i, (word, flag) in enumerate(tags):
+        prev, prev_flag = tags[i - 1] if i else ("", "")
+        if len(word) >= 3 and word.endswith(PLACE_SUFFIXES) and flag.startswith(PROPER_NOUN):
+            names.add(word)
+        elif word in PLACE_SUFFIXES and len(prev) >= 2 and (
+                prev_flag.startswith(PROPER_NOUN) or (prev_flag == "n" and freq.get(prev, 0) < 30)):
+            names.add(prev + word)
+        elif word.endswith(FIRM_SUFFIXES):
+            names.update(w for w, f in tags[max(0, i - 3):i]
+                         if len(w) >= 2 and f.startswith(PROPER_NOUN) and not freq.get(w)
+                         and not re.search("[村镇]", w))  # 镇域, 兴村: words, not names
+    return {n for n in names - NOT_NAMES if not re.search(r"[Xx]", n)}
+
+
+def test_no_generic_phrase_carries_a_figure_a_redaction_or_a_corpus_name(built_bank):
+    names = corpus_names()
+    assert {"桂花村", "白沙镇", "卜林村", "朝晖社区"} <= names  # the rules do find real names
+    with PhraseBank(built_bank) as b:
+        generic = b.phrases(generic_only=True)
+    assert len(generic) >= 100
+    bad = {}
+    for h in generic:
+        if re.search(r"[0-9０-９]|XX|xx|ＸＸ|有限公司", h.text):
+            bad[h.text] = "digit/XX"
+        else:
+            found = [n for n in names if n in h.text]
+            if found:
+                bad[h.text] = found
+    assert not bad, bad
+
+
+def test_classify_keeps_order_and_names_clear_cases(built_bank):
+    texts = ["各位代表！上半年取得的成绩来之不易，在此表示衷心的感谢",
+             "安全生产形势总体平稳，信访矛盾有效化解",
+             "招商引资成效明显，重点项目加快推进"]
+    with PhraseBank(built_bank) as b:
+        rows = b.classify(texts)
+    assert [r["text"] for r in rows] == texts
+    assert [r["section"] for r in rows] == ["致谢", "社会治理", "项目建设"]
+    assert all(0 < r["confidence"] <= 1 for r in rows)
+
+
+def test_similar_finds_phrases_on_the_same_subject(built_bank):
+    with PhraseBank(built_bank) as b:
+        hits = b.similar("全面推行河长制，持续改善水环境质量", limit=5)
+    assert len(hits) == 5 and hits[0].match >= hits[-1].match > 0
+    assert sum(h.section == "生态环境" for h in hits) >= 3
+
+
+def copy_reports(folder: Path, *names: str) -> Path:
+    from caogao.paths import corpus_dir
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        src = next(corpus_dir().glob(f"{name}_*.txt"))
+        shutil.copy(src, folder / src.name)
+    return folder
+
+
+@pytest.fixture
+def fake_mine(monkeypatch):
+    """Mining replaced by one phrase per report (its title): rebuilds cost nothing, calls are seen."""
+    calls: list[list[str]] = []
+
+    def mine(reports, progress=None):
+        calls.append(sorted(r.id for r in reports))
+        return Mined([Ph(r.title, "总述", "set_phrase", 1.0, True, sources=[Src(r.title, "", r.id)])
+                      for r in reports], {}, {})
+
+    monkeypatch.setattr("caogao.mine.mine", mine)
+    return calls
+
+
+def test_open_bank_builds_once_and_rebuilds_when_corpus_or_schema_changes(tmp_path, fake_mine):
+    corpus = [copy_reports(tmp_path / "corpus", "000", "003")]
+    db = tmp_path / "bank.sqlite"
+    with open_bank(db, corpus=corpus) as b:  # missing: built
+        assert len(b.phrases()) == 2
+    open_bank(db, corpus=corpus).close()  # up to date: not rebuilt
+    assert len(fake_mine) == 1 and bank_state(db, corpus=corpus) == "ok"
+
+    next((tmp_path / "corpus").glob("003_*")).unlink()
+    assert bank_state(db, corpus=corpus) == "stale"
+    with open_bank(db, corpus=corpus) as b:
+        assert len(fake_mine) == 2 and fake_mine[-1] == ["000_e15550067dc943f2#1"]
+        assert len(b.phrases()) == 1
+
+    with sqlite3.connect(db) as c:
+        c.execute("PRAGMA user_version = 99")
+    c.close()
+    assert bank_state(db, corpus=corpus) == "old"
+    with open_bank(db, corpus=corpus) as b:
+        assert len(fake_mine) == 3 and b.search(limit=1) and bank_state(db, corpus=corpus) == "ok"
+
+
+def test_office_reports_rank_first(tmp_path):
+    corpus = [copy_reports(tmp_path / "corpus", "000")]
+    office = copy_reports(tmp_path / "本镇报告", "003")
+    db = tmp_path / "office.sqlite"
+    stats = bankmod.build_bank([office], db=db, corpus=corpus)
+    assert (stats.reports, stats.office_reports) == (2, 1)
+    with PhraseBank(db) as b:
+        origins = [h.origin for h in b.phrases()]
+        assert {"office", "shipped"} <= set(origins)
+        assert origins == sorted(origins, key=lambda o: o != "office")
+        assert b.search(kind="heading1", limit=3)[0].origin == "office"
+        from caogao.structure import load_corpus
+
+        title = load_corpus([office])[0][0].title
+        assert all(any(s["report"] == title for s in h.sources) for h in b.phrases() if h.origin == "office")
+
+
+def test_an_office_bank_is_rebuilt_from_the_same_office_files(tmp_path, fake_mine):
+    corpus = [copy_reports(tmp_path / "corpus", "000")]
+    office = copy_reports(tmp_path / "本镇报告", "003")
+    db = tmp_path / "office.sqlite"
+    bankmod.build_bank([office], db=db, corpus=corpus)
+    report = next(office.glob("*.txt"))
+    report.write_text(report.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert bank_state(db, corpus=corpus) == "stale"
+    with open_bank(db, corpus=corpus) as b:
+        assert len(fake_mine) == 2 and [h.origin for h in b.phrases()] == ["office", "shipped"]
+        assert json.loads(b.meta()["sources"])["office"] == [str(office.resolve())]
+
+    only = bankmod.build_bank([office], db=tmp_path / "only.sqlite", only=True)
+    assert (only.reports, only.office_reports) == (1, 1) and fake_mine[-1] == ["003_ae52fde92ffdef5c#1"]
+    with pytest.raises(UsageError, match="--only"):
+        bankmod.build_bank(None, db=tmp_path / "none.sqlite", only=True)

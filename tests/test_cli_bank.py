@@ -107,3 +107,64 @@ def search_imports(db: str, *args: str) -> tuple[list, list[str]]:
 def test_search_in_a_fresh_process_loads_no_jieba_or_sklearn(small_db):
     hits, heavy = search_imports(small_db, "生态", "--section", "生态环境")
     assert hits and heavy == []
+
+
+# ---------------------------------------------------------------- on the bank built from the shipped corpus
+
+def test_generic_ecology_headings_are_there_to_draft_with(built_bank):
+    r = run("search", "生态", "--section", "生态环境", "--kind", "heading1", "--generic-only", "--json",
+            "--db", str(built_bank))
+    assert r.exit_code == 0, r.output
+    hits = json.loads(r.stdout)
+    assert len(hits) >= 5, [h["text"] for h in hits]
+    assert all(h["generic"] and "生态" in h["text"] and h["kind"] == "heading1" for h in hits)
+
+
+def test_search_on_the_built_bank_loads_no_jieba_or_sklearn(built_bank):
+    hits, heavy = search_imports(str(built_bank), "生态")
+    assert hits and heavy == []
+
+
+def test_classify_reads_stdin_lines_and_keeps_their_order(built_bank):
+    lines = ["安全生产形势总体平稳，信访矛盾有效化解", "", "各位代表！在此表示衷心的感谢和崇高的敬意",
+             "招商引资成效明显，重点项目加快推进"]
+    r = run("classify", "-", "--json", "--db", str(built_bank), input="\n".join(lines) + "\n")
+    assert r.exit_code == 0, r.output
+    rows = json.loads(r.stdout)
+    assert [row["text"] for row in rows] == [line for line in lines if line]
+    assert [row["section"] for row in rows] == ["社会治理", "致谢", "项目建设"]
+    assert all(set(row) == {"text", "section", "confidence"} for row in rows)
+    r = run("classify", "招商引资成效明显", "--db", str(built_bank))
+    assert r.exit_code == 0 and r.stdout.startswith("项目建设\t")
+
+
+def test_similar_json(built_bank):
+    r = run("similar", "全面推行河长制，持续改善水环境质量", "--limit", "3", "--json", "--db", str(built_bank))
+    hits = json.loads(r.stdout)
+    assert len(hits) == 3 and all({"text", "section", "match"} <= set(h) for h in hits)
+
+
+def test_docx_export_of_the_built_bank_opens(built_bank, tmp_path):
+    import docx
+
+    out = tmp_path / "素材.docx"
+    r = run("export", "--format", "docx", "-o", str(out), "--db", str(built_bank))
+    assert r.exit_code == 0, r.output
+    headings = {p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"}
+    assert {"生态环境", "民生保障", "致谢"} <= headings
+
+
+def test_build_prints_counts_and_progress(tmp_path):
+    office = tmp_path / "本镇报告"
+    office.mkdir()
+    src = next(corpus_dir().glob("000_*.txt"))
+    (office / "2023年工作报告.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    db = tmp_path / "office.sqlite"
+    r = run("build", str(office), "--only", "--db", str(db))
+    assert r.exit_code == 0, r.output
+    assert "已构建短语库" in r.stdout and "报告 1 篇（本单位 1 篇）" in r.stdout
+    assert "挖掘短语" in r.stderr
+    r = run("search", "--json", "--limit", "1", "--db", str(db))
+    assert json.loads(r.stdout)[0]["origin"] == "office"
+    r = run("build", "--only", "--db", str(tmp_path / "x.sqlite"))
+    assert r.exit_code == 2 and "--only" in r.stderr
