@@ -155,7 +155,8 @@ def test_hit_json_fields_and_sources(bank):
     hit = bank.search("优环境")[0]
     d = hit.to_dict()
     assert {"text", "section", "kind", "score", "generic", "sources"} <= set(d)
-    assert d["sources"] == [{"report": "甲镇报告", "heading": "二、优环境"}, {"report": "乙镇报告", "heading": "三、"}]
+    assert d["sources"] == [{"report": "甲镇报告", "heading": "二、优环境", "report_id": "a#1"},
+                            {"report": "乙镇报告", "heading": "三、", "report_id": "b#1"}]
     assert d["shape"] == "3、3，*" and d["generic"] is True and d["n_reports"] == 2
     json.dumps(d, ensure_ascii=False)
 
@@ -399,6 +400,13 @@ def test_an_office_bank_is_rebuilt_from_the_same_office_files(tmp_path, fake_min
     with open_bank(db, corpus=corpus) as b:
         assert len(fake_mine) == 2 and [h.origin for h in b.phrases()] == ["office", "shipped"]
         assert json.loads(b.meta()["sources"])["office"] == [str(office.resolve())]
+
+    office.rename(tmp_path / "搬走了")  # the office folder moved: keep its phrases, do not rebuild
+    messages: list[str] = []
+    with open_bank(db, corpus=corpus, progress=messages.append) as b:
+        assert len(fake_mine) == 2 and b.phrases()[0].origin == "office"
+    assert "本单位报告已不在原处" in messages[0]
+    office = tmp_path / "搬走了"
 
     only = bankmod.build_bank([office], db=tmp_path / "only.sqlite", only=True)
     assert (only.reports, only.office_reports) == (1, 1) and fake_mine[-1] == ["003_ae52fde92ffdef5c#1"]

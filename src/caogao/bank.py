@@ -299,9 +299,14 @@ def open_bank(path: str | os.PathLike | None = None, *, corpus: Sequence[str | o
                         hint="用 caogao bank build --db 文件 构建，或去掉 --db 使用默认短语库")
     if state != "ok":
         sources = _recorded_sources(db) if state == "stale" else {}
-        office = [p for p in sources.get("office", []) if Path(p).exists()]
-        only = bool(office) and not sources.get("shipped", True)
-        build_bank(office, db=db, only=only, progress=progress, corpus=corpus)
+        office = sources.get("office", [])
+        gone = [p for p in office if not Path(p).exists()]
+        if gone:  # rebuilding would drop the office's own phrasing: keep the bank as it is
+            if progress:
+                progress(f"本单位报告已不在原处（{gone[0]}），继续使用原有短语库")
+        else:
+            build_bank(office, db=db, only=bool(office) and not sources.get("shipped", True),
+                       progress=progress, corpus=corpus)
     return PhraseBank(db)
 
 
@@ -360,10 +365,10 @@ class PhraseBank:
         ids = list(sources)
         for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
             chunk = ids[i:i + 900]
-            for pid, report, heading in self._db.execute(
-                    f"SELECT phrase_id, report, heading FROM sources WHERE phrase_id IN "
+            for pid, report, heading, report_id in self._db.execute(
+                    f"SELECT phrase_id, report, heading, report_id FROM sources WHERE phrase_id IN "
                     f"({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
-                sources[pid].append({"report": report, "heading": heading})
+                sources[pid].append({"report": report, "heading": heading, "report_id": report_id})
         return [Hit(text, section, kind, score, bool(generic), shape, sources[pid], origin, n,
                     None if match is None else match.get(pid))
                 for pid, text, section, kind, score, generic, shape, origin, n, _ in rows]
