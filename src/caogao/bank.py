@@ -130,10 +130,14 @@ def fingerprint(shipped: Sequence[str | os.PathLike], office: Sequence[str | os.
 
 # ---------------------------------------------------------------- writing a bank
 
+def _connect_ro(db: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+
+
 def _is_bank_file(db: Path) -> bool:
     """True for a caogao bank of any schema version (so rebuilding it destroys nothing)."""
     try:
-        with contextlib.closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as c:
+        with contextlib.closing(_connect_ro(db)) as c:
             return c.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     except sqlite3.Error:
         return False
@@ -197,8 +201,8 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                            for k, v in meta.items()])
             c.commit()
         os.replace(tmp, db)
-    except OSError as exc:
-        raise BankError(f"写入短语库失败（{exc.strerror}）", file=db) from exc
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a vanished folder
+        raise BankError(f"写入短语库失败（{getattr(exc, 'strerror', None) or exc}）", file=db) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -230,6 +234,9 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     _guard_target(target)
     say = progress or (lambda message: None)
     say("读取语料……")
+    # fingerprint first: a file edited while we mine makes the bank stale, not wrongly fresh
+    meta = {"fingerprint": fingerprint(shipped_paths, office_paths),
+            "sources": {"shipped": not only, "office": office_paths}}
     reports, warnings = [], []
     if shipped_paths:
         reports, warnings = load_corpus(shipped_paths)
@@ -248,10 +255,7 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     mined = mine(reports, progress=(lambda step, done, total: say(f"挖掘短语：{step}（{done}/{total}）"))
                  if progress else None)
     say("写入短语库……")
-    meta = {"fingerprint": fingerprint(shipped_paths, office_paths),
-            "sources": {"shipped": not only, "office": office_paths},
-            "reports": len(reports)}
-    stats = write_bank(target, mined, reports, office_ids=office_ids, meta=meta)
+    stats = write_bank(target, mined, reports, office_ids=office_ids, meta={**meta, "reports": len(reports)})
     stats.warnings, stats.seconds = warnings, time.perf_counter() - start
     return stats
 
@@ -266,7 +270,7 @@ def bank_state(db: str | os.PathLike, *, corpus: Sequence[str | os.PathLike] | N
     if not _is_bank_file(db):
         return "foreign"
     try:
-        with contextlib.closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as c:
+        with contextlib.closing(_connect_ro(db)) as c:
             if c.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 return "old"
             meta = dict(c.execute("SELECT key, value FROM meta").fetchall())
@@ -279,7 +283,7 @@ def bank_state(db: str | os.PathLike, *, corpus: Sequence[str | os.PathLike] | N
 
 def _recorded_sources(db: Path) -> dict:
     with contextlib.suppress(sqlite3.Error, ValueError, TypeError):
-        with contextlib.closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as c:
+        with contextlib.closing(_connect_ro(db)) as c:
             return json.loads(c.execute("SELECT value FROM meta WHERE key='sources'").fetchone()[0])
     return {}
 
@@ -310,7 +314,6 @@ def open_bank(path: str | os.PathLike | None = None, *, corpus: Sequence[str | o
     return PhraseBank(db)
 
 
-
 def check_export_format(fmt: str) -> None:
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"不支持的导出格式“{fmt}”", hint=f"可用：{'、'.join(EXPORT_FORMATS)}")
@@ -327,7 +330,7 @@ class PhraseBank:
             raise BankError("短语库文件不存在", file=self.path, hint="先运行 caogao bank build")
         if not _is_bank_file(self.path):
             raise BankError("该文件不是 caogao 短语库", file=self.path, hint="换一个 --db 文件")
-        self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        self._db = _connect_ro(self.path)
         if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
             self._db.close()
             raise BankError("短语库的格式版本与本程序不符", file=self.path,
