@@ -19,8 +19,48 @@ app.add_typer(corpus_app, name="corpus")
 app.add_typer(bank_app, name="bank")
 
 
+# typer's parser speaks English; users of caogao read Chinese.
+_USAGE_MESSAGES = (
+    (r"Missing argument '([^']+)'\.?", r"缺少参数 \1。"),
+    (r"Missing option '([^']+)'\.?", r"缺少选项 \1。"),
+    (r"No such option: (\S+)", r"没有这个选项：\1。"),
+    (r"No such command '([^']+)'\.?", r"没有这个命令：\1。"),
+    (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1。"),
+    (r"Invalid value for '([^']+)'(?: / '[^']+')?: (.*)", r"选项 \1 的值无效：\2"),
+    (r"Option '([^']+)' requires an argument\.?", r"选项 \1 需要一个值。"),
+    (r"is not one of", "不是以下之一："),
+    (r"Input should be a valid integer.*", "应为整数。"),
+)
+
+
+def _chinese_usage(message: str) -> str:
+    import re
+
+    for pattern, repl in _USAGE_MESSAGES:
+        message = re.sub(pattern, repl, message)
+    return message
+
+
 def main() -> None:
-    app()
+    """The console entry point: like ``app()``, with usage errors told in Chinese."""
+    import sys
+
+    try:
+        code = app(standalone_mode=False)
+    except Exception as exc:  # typer's parser errors carry format_message() and exit_code
+        if not hasattr(exc, "format_message") or not hasattr(exc, "exit_code"):
+            raise
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: show its help
+            typer.echo(exc.format_message())
+            sys.exit(0)
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if ctx is not None else "caogao"
+        err(f"用法错误：{_chinese_usage(exc.format_message())}\n  用 {command} --help 查看用法。")
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err("已中断。")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 # The commands below import their library modules inside the function body:
