@@ -13,50 +13,64 @@ predicts in pure Python, so the bank can classify without scikit-learn.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from typing import Callable, Iterable, Sequence
 
 from .taxonomy import SECTION_TYPES, section_types
-from .tokenize import tokenize
+from .tokenize import NUM, tokenize
 
 _FIGURE_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:%|％|万元|亿元|万|亿|个|家|户|人|亩|公里|平方米|吨)?|X{2,}|x{2,}")
 
 
-def seed_scores(text: str) -> dict[str, float]:
-    """Seed-lexicon evidence per type: seed occurrences, longer seeds weigh more."""
-    out: dict[str, float] = {}
+@functools.lru_cache(maxsize=1)
+def _seed_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    owners: dict[str, list[str]] = {}
     for st in section_types().values():
-        score = 0.0
-        for seed in st.seeds:
-            n = text.count(seed)
-            if n:
-                score += n * (1.0 + 0.25 * (len(seed) - 2))
-        if score:
-            out[st.name] = score
+        if st.name in SECTION_TYPES:
+            for seed in st.seeds:
+                owners.setdefault(seed, []).append(st.name)
+    # Longest seeds first: 集体经济 counts for 乡村振兴, not also 经济 for 经济发展.
+    ordered = sorted(owners, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, ordered))), {k: tuple(v) for k, v in owners.items()}
+
+
+def seed_scores(text: str) -> dict[str, float]:
+    """Seed-lexicon evidence per section type; longer seeds weigh more."""
+    pattern, owners = _seed_pattern()
+    out: dict[str, float] = {}
+    for m in pattern.finditer(text):
+        seed = m.group(0)
+        weight = (1.0 + 0.5 * (len(seed) - 2)) / len(owners[seed])
+        for name in owners[seed]:
+            out[name] = out.get(name, 0.0) + weight
     return out
 
 
 def weak_label(heading: str, body: str = "", *, allowed: Sequence[str] = SECTION_TYPES,
                prior: str | None = None) -> str | None:
-    """A section type from seeds: the heading counts most, the body breaks ties.
+    """A section type from seeds: the heading counts most, then the lead sentence, then the body.
 
     ``prior`` (the parent section's type) wins when the unit's own evidence is thin.
     """
-    head = seed_scores(heading)
-    body_scores = seed_scores(body) if body else {}
+    first, _, rest = body.partition("。")
     total: dict[str, float] = {}
-    for name in allowed:
-        s = 3.0 * head.get(name, 0.0) + body_scores.get(name, 0.0) / max(1.0, len(body) / 150)
-        if s:
-            total[name] = s
+    for text, weight in ((heading, 3.0), (first, 1.0)):
+        for name, s in seed_scores(text).items():
+            total[name] = total.get(name, 0.0) + weight * s
+    # The rest of the body breaks ties: it adds two points at most, shared by evidence.
+    rest_scores = seed_scores(rest)
+    mass = sum(rest_scores.values())
+    for name, s in rest_scores.items():
+        total[name] = total.get(name, 0.0) + 2.0 * s / mass
+    total = {k: v for k, v in total.items() if k in allowed}
     if prior in allowed:
         total[prior] = total.get(prior, 0.0) + 1.5
     if not total:
         return None
-    best = max(sorted(total), key=lambda k: total[k])
-    return best
+    return max(sorted(total), key=lambda k: total[k])
 
 
 def figure_density(text: str) -> float:
@@ -70,8 +84,9 @@ class SectionClassifier:
     """TF-IDF over jieba words + logistic regression (scikit-learn style)."""
 
     def __init__(self, *, C: float = 10.0, sublinear_tf: bool = True, norm: str = "l2",
-                 ngram_range: tuple[int, int] = (1, 2), min_df: int = 1,
-                 class_weight: str | None = "balanced", max_iter: int = 2000) -> None:
+                 ngram_range: tuple[int, int] = (1, 1), min_df: int = 1,
+                 class_weight: str | None = None, max_iter: int = 1000,
+                 ignore: tuple[str, ...] = (NUM,)) -> None:
         self.C = C
         self.sublinear_tf = sublinear_tf
         self.norm = norm
@@ -79,6 +94,7 @@ class SectionClassifier:
         self.min_df = min_df
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.ignore = ignore
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "SectionClassifier":
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -92,10 +108,12 @@ class SectionClassifier:
             tokenizer=tokenize, token_pattern=None, lowercase=False,
             sublinear_tf=self.sublinear_tf, norm=self.norm,
             ngram_range=self.ngram_range, min_df=self.min_df,
+            stop_words=list(self.ignore) or None,
         )
         x = self.vectorizer_.fit_transform(list(texts))
+        # newton-cg: lbfgs is many times slower on wide sparse TF-IDF matrices
         self.model_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                         max_iter=self.max_iter)
+                                         max_iter=self.max_iter, solver="newton-cg")
         self.model_.fit(x, list(labels))
         self.classes_ = [str(c) for c in self.model_.classes_]
         return self

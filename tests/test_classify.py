@@ -1,0 +1,108 @@
+"""The section classifier: hand-labelled accuracy, and the pure-Python model agreeing with scikit-learn."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from caogao.classify import LinearModel, SectionClassifier, evaluate_lor, weak_label
+from caogao.taxonomy import ALL_TYPES, SECTION_TYPES
+
+GOLD = Path(__file__).parent / "data" / "gold.tsv"
+
+
+def gold_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            report_id, text, label = line.split("\t")
+            rows.append((report_id, text, label))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def reports():
+    from caogao.structure import load_corpus
+
+    found, _ = load_corpus()
+    return found
+
+
+@pytest.fixture(scope="module")
+def weak(reports):
+    from caogao.mine import weak_rows
+
+    return weak_rows(reports)
+
+
+@pytest.fixture(scope="module")
+def fitted(weak):
+    return SectionClassifier().fit([t for _, t, _ in weak], [y for *_, y in weak])
+
+
+def test_gold_set_is_large_labelled_with_known_types_and_ids_of_real_reports(reports):
+    rows = gold_rows()
+    ids = {r.id for r in reports}
+    assert sum(label in SECTION_TYPES for *_, label in rows) >= 80
+    assert {label for *_, label in rows} <= set(ALL_TYPES)
+    assert {rid for rid, *_ in rows} <= ids
+    assert len({rid for rid, *_ in rows}) >= 10  # spread over the corpus, not one report
+
+
+def test_leave_one_report_out_accuracy_on_hand_labels(weak):
+    assert evaluate_lor(gold_rows(), weak=weak) >= 0.9
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("安全生产形势总体平稳，信访矛盾有效化解", "社会治理"),
+    ("招商引资成效明显，重点项目加快推进", "项目建设"),
+    ("各位代表！上半年取得的成绩来之不易，在此表示衷心的感谢", "致谢"),
+    ("让我们更加紧密地团结在以习近平同志为核心的党中央周围，为建设美好家园努力奋斗！", "结束语"),
+    ("全面落实河长制，持续开展污染防治，生态环境质量持续向好", "生态环境"),
+])
+def test_clear_cases_are_classified_as_a_reader_would(fitted, text, expected):
+    assert fitted.predict([text]) == [expected]
+
+
+def test_pure_python_model_agrees_with_scikit_learn(fitted):
+    from caogao.tokenize import tokenize
+
+    weights = json.loads(json.dumps(fitted.to_weights()))  # what the bank stores
+    model = LinearModel.from_weights(weights)
+    texts = [t for _, t, _ in gold_rows()[::9]] + ["完全没有见过的词语组合", ""]
+    expected = fitted.predict_proba(texts)
+    for text, row in zip(texts, expected):
+        got = model.predict_proba(tokenize(text))
+        assert list(got) == fitted.classes_
+        assert max(abs(got[c] - float(p)) for c, p in zip(fitted.classes_, row)) < 1e-4
+        assert model.predict(tokenize(text))[0] == fitted.classes_[int(row.argmax())]
+
+
+def test_pure_python_model_needs_neither_numpy_nor_scikit_learn(fitted, tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(fitted.to_weights(), ensure_ascii=False), encoding="utf-8")
+    code = (
+        "import json, sys\n"
+        "from caogao.classify import LinearModel\n"
+        f"m = LinearModel.from_weights(json.load(open({str(path)!r}, encoding='utf-8')))\n"
+        "print(m.predict(['招商', '引资', '重点项目'])[0])\n"
+        "print(sorted({'sklearn', 'numpy', 'scipy', 'jieba'} & set(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["项目建设", "[]"]
+
+
+def test_weak_label_reads_the_heading_first():
+    body = "推进重点项目建设，新签约项目3个，总投资5亿元。"
+    assert weak_label("生态环境持续改善", body) == "生态环境"
+    assert weak_label("", body) == "项目建设"
+    assert weak_label("", "") is None
+
+
+def test_fit_refuses_a_single_class():
+    with pytest.raises(ValueError):
+        SectionClassifier().fit(["一", "二"], ["经济发展", "经济发展"])
