@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from caogao.classify import LinearModel, SectionClassifier, evaluate_lor, weak_label
+from caogao.classify import LinearModel, SectionClassifier, evaluate_lor, weak_label, weak_rows
 from caogao.taxonomy import ALL_TYPES, SECTION_TYPES
 
 GOLD = Path(__file__).parent / "data" / "gold.tsv"
@@ -34,8 +34,6 @@ def reports():
 
 @pytest.fixture(scope="module")
 def weak(reports):
-    from caogao.mine import weak_rows
-
     return weak_rows(reports)
 
 

@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from typing import Callable, Iterable, Sequence
 
+from .report import split_sentences
 from .taxonomy import SECTION_TYPES, section_types
 from .tokenize import NUM, tokenize
 
@@ -225,6 +226,69 @@ def unit_text(heading: str, body: str) -> str:
     if heading and first:
         return f"{heading} {first}"
     return heading or first
+
+
+# ------------------------------------------------------------ report units
+# Units are mine.units_of's: heading, body (children included), own text, kind,
+# label (fixed by structure for part kinds), weak, parent, report.
+
+def _weak_label(units: list) -> None:
+    for u in units:  # parents come before their children
+        if u.label is None:
+            u.weak = weak_label(u.heading, u.body, prior=u.parent.weak if u.parent else None)
+
+
+def training_rows(units: list) -> list[tuple[str, str, str]]:
+    """(report id, text, label) to fit the classifier: what users paste, and more.
+
+    A unit gives its heading with the first sentence, its heading alone, and
+    its later sentences; a part text (开场, 致谢 …) gives each of its sentences.
+    """
+    rows = []
+    for u in units:
+        label = u.label or u.weak
+        if not label:
+            continue
+        rid = u.report.id
+        if u.kind == "part":
+            rows.extend((rid, s, label) for line in u.body.splitlines()
+                        for s in split_sentences(line) if len(s) >= 8)
+            continue
+        rows.append((rid, unit_text(u.heading, u.body), label))
+        if u.heading:
+            rows.append((rid, u.heading, label))
+        rows.extend((rid, s, label) for s in split_sentences(u.own)[1:] if len(s) >= 8)
+    return rows
+
+
+def weak_rows(reports: Iterable) -> list[tuple[str, str, str]]:
+    """Training rows labelled without any hand label: from structure and the seed lexicon."""
+    from .mine import units_of
+
+    units = [u for r in reports for u in units_of(r)]
+    _weak_label(units)
+    return training_rows(units)
+
+
+def label_units(units: list) -> SectionClassifier:
+    """Give every unit a type: weak labels, a classifier fitted on them, both combined.
+
+    Returns the fitted classifier (the bank stores its weights).
+    """
+    _weak_label(units)
+    rows = training_rows(units)
+    clf = SectionClassifier().fit([t for _, t, _ in rows], [y for *_, y in rows])
+    open_units = [u for u in units if u.label is None]
+    if open_units:
+        index = {c: i for i, c in enumerate(clf.classes_)}
+        proba = clf.predict_proba([unit_text(u.heading, u.body) for u in open_units])
+        for u, row in zip(open_units, proba):
+            # the seeds read the whole body, the model only its start: the seeds lead
+            score = {c: float(row[index[c]]) if c in index else 0.0 for c in SECTION_TYPES}
+            if u.weak in score:
+                score[u.weak] += 0.5
+            u.label = max(SECTION_TYPES, key=lambda c: (score[c], -SECTION_TYPES.index(c)))
+    return clf
 
 
 def evaluate_lor(gold_rows: Iterable[tuple[str, str, str]], *,

@@ -17,10 +17,9 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
-from .report import Part, Report, Section, split_sentences
-from .taxonomy import SECTION_TYPES
+from .report import Report, Section, split_sentences
 
 Progress = Callable[[str, int, int], None]
 
@@ -84,12 +83,13 @@ _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
 _YEAR_X = re.compile(r"(?<![0-9Xx])(?:20[Xx]{2}|[Xx]{4})年")
 # The reporting unit and its hierarchy, in the order they must be replaced.
 _HIERARCHY: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(?:[Xx]{1,4})?(?:镇|乡|街道)?人大主席团|(?:[Xx]+|我)?镇人大|街道人大工委|议政会"), "{本级人大}"),
+    (re.compile(r"(?:[Xx]{1,4}|我)?(?:镇|乡|街道)?人大主席团|(?:[Xx]+|我)?镇人大|街道人大工委|议政会"),
+     "{本级人大}"),
     (re.compile(r"(?:[Xx]{1,4}|我)?[镇乡](?:人民)?政府|(?:[Xx]{1,4})?街道办事处|(?<![省市县区])人民政府"),
      "{本级政府}"),
     (re.compile(r"(?:[Xx]{1,4}|我)?[镇乡]党委|(?:[Xx]{1,4})?街道党工委|党工委|镇委|(?<![省市县区村])党委"),
      "{本级党委}"),
-    (re.compile(r"[Xx]{1,4}[镇乡]|我镇|我乡|本镇|[Xx]{1,4}街道"), "{单位}"),
+    (re.compile(r"[Xx]{1,4}(?:镇|乡(?!村)|街道)|我镇|我乡|本镇"), "{单位}"),
     # a bare redaction speaking of the town's own development: 关心支持XX发展
     (re.compile(r"(?<![党第Xx])[Xx]{2,3}(?=的?(?:发展|建设|经济|社会|人民|高质量|辉煌|新局面))"), "{单位}"),
 ]
@@ -103,6 +103,7 @@ def slot_text(text: str, *, year: int | None = None, town: str = "", superior: s
         text = text.replace(town, "{单位}")
     for pattern, slot in _HIERARCHY:
         text = pattern.sub(slot, text)
+    text = re.sub(r"\{单位\}(\{本级(?:政府|党委|人大)\})", r"\1", text)  # XX镇镇人民政府
     text = re.sub(rf"{superior}委", "{上级党委}", text)
     text = re.sub(rf"{superior}(?:人民)?政府", "{上级政府}", text)
     for pattern, slot in _HALF:
@@ -151,6 +152,8 @@ def specific_reason(text: str, names: set[str]) -> str | None:
         return f"{{{bad[0]}}}"
     if _QUOTES.search(text):  # quoted names of local programmes and brands
         return "引号"
+    if "…" in text:  # a frame (在…的坚强领导下): its gap is the writer's, no slot drafting fills
+        return "空缺"
     plain = _SLOT.sub("，", text)
     for name in sorted(names):
         if name in plain:
@@ -222,7 +225,7 @@ class _Unit:
     body: str                 # everything under it, children's headings and text included
     own: str                  # its own text, children excluded (figures come from here)
     kind: str                 # heading1 | heading2 | item | part
-    label: str | None = None  # fixed by structure (part kinds) or decided by _label
+    label: str | None = None  # fixed by structure (part kinds), else classify.label_units decides
     parent: "_Unit | None" = None
     siblings: list[str] = field(default_factory=list)
     weak: str | None = None
@@ -313,67 +316,6 @@ def town_of(report: Report) -> str:
     return m.group(1) if m else ""
 
 
-# ---------------------------------------------------------------- labelling
-
-def _weak_label(units: list[_Unit]) -> None:
-    from .classify import weak_label
-
-    for u in units:  # parents come before their children
-        if u.label is None:
-            u.weak = weak_label(u.heading, u.body, prior=u.parent.weak if u.parent else None)
-
-
-def _training_rows(units: list[_Unit]) -> list[tuple[str, str, str]]:
-    """(report id, text, label) to fit the classifier: what users paste, and more.
-
-    A unit gives its heading with the first sentence, its heading alone, and
-    its later sentences; a part gives each of its sentences.
-    """
-    from .classify import unit_text
-
-    rows = []
-    for u in units:
-        label = u.label or u.weak
-        if not label:
-            continue
-        rid = u.report.id
-        if u.kind == "part":
-            rows.extend((rid, s, label) for s in sentences(u.body) if len(s) >= 8)
-            continue
-        rows.append((rid, unit_text(u.heading, u.body), label))
-        if u.heading:
-            rows.append((rid, u.heading, label))
-        rows.extend((rid, s, label) for s in split_sentences(u.own)[1:] if len(s) >= 8)
-    return rows
-
-
-def weak_rows(reports: Iterable[Report]) -> list[tuple[str, str, str]]:
-    """Training rows labelled without any hand labels: structure and the seed lexicon."""
-    units = [u for r in reports for u in units_of(r)]
-    _weak_label(units)
-    return _training_rows(units)
-
-
-def _label(units: list[_Unit]):
-    """Weak labels, a classifier fitted on them, then one section type per unit."""
-    from .classify import SectionClassifier, unit_text
-
-    _weak_label(units)
-    rows = _training_rows(units)
-    clf = SectionClassifier().fit([t for _, t, _ in rows], [y for *_, y in rows])
-    open_units = [u for u in units if u.label is None]
-    if open_units:
-        index = {c: i for i, c in enumerate(clf.classes_)}
-        proba = clf.predict_proba([unit_text(u.heading, u.body) for u in open_units])
-        for u, row in zip(open_units, proba):
-            # the seeds read the whole body, the model only its start: the seeds lead
-            score = {c: float(row[index[c]]) if c in index else 0.0 for c in SECTION_TYPES}
-            if u.weak in score:
-                score[u.weak] += 0.5
-            u.label = max(SECTION_TYPES, key=lambda c: (score[c], -SECTION_TYPES.index(c)))
-    return clf
-
-
 # ------------------------------------------------------------------- phrases
 
 _PART_PHRASES = ("开场", "总述", "致谢", "计划总述", "结束语", "存在问题")
@@ -406,7 +348,23 @@ def _plain_clause(clause: str) -> bool:
             and all(s in GENERIC_SLOTS for s in slots(clause)))
 
 
-def _collect(units: list[_Unit], contexts: dict[str, dict]) -> tuple[_Collector, dict[str, list[_Unit]]]:
+def _pruned(sentence: str, names: set[str]) -> str | None:
+    """A part sentence without its clauses about this town only, when enough of it is left.
+
+    Report prose strings parallel clauses (``在…领导下，深入贯彻…，全镇上下…。``);
+    dropping the one naming a local programme leaves a sentence another town can use.
+    The opening clause (time, subject) must stay, and two thirds of the clauses.
+    """
+    end = sentence[-1] if sentence[-1] in "。！？" else "。"
+    clauses = re.split(r"(?<=[，；])", sentence.rstrip("。！？；，"))
+    keep = [c for c in clauses if specific_reason(c.rstrip("，；"), names) is None]
+    if len(keep) == len(clauses) or keep[:1] != clauses[:1] or len(keep) < max(3, 2 * len(clauses) / 3):
+        return None
+    return "".join(keep).rstrip("，；") + end
+
+
+def _collect(units: list[_Unit], contexts: dict[str, dict],
+             names: set[str]) -> tuple[_Collector, dict[str, list[_Unit]]]:
     col = _Collector()
     clauses: dict[str, list[_Unit]] = defaultdict(list)
     for u in units:
@@ -425,6 +383,9 @@ def _collect(units: list[_Unit], contexts: dict[str, dict]) -> tuple[_Collector,
                         col.add(slotted, section, "figure", u)
                 elif u.kind == "part" and section in _PART_PHRASES and 8 <= len(slotted) <= 160:
                     col.add(slotted, section, "set_phrase", u)
+                    shorter = _pruned(slotted, names)
+                    if shorter:
+                        col.add(shorter, section, "set_phrase", u)
             for clause in _CLAUSE_SPLIT.split(slot_text(sentence, **ctx)):
                 clause = clause.strip()
                 if _plain_clause(clause):
@@ -507,21 +468,22 @@ def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
     ``progress(step, done, total)`` is called after each of the four steps
     (分词, 分类, 短语, 评分). The result depends only on the reports.
     """
+    from .classify import label_units
     from .tokenize import corpus_names, segment_many
 
     say = progress or (lambda step, done, total: None)
     units = [u for r in reports for u in units_of(r)]
     contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)} for r in reports}
-    tokens = dict(zip((u.path for u in units), segment_many(u.heading + "。" + u.body for u in units)))
+    tokens = dict(zip((u.path for u in units), segment_many(u.heading + "。" + u.own for u in units)))
     say("分词", 1, 4)
-    clf = _label(units)
+    clf = label_units(units)
     say("分类", 2, 4)
-    col, clauses = _collect(units, contexts)
-    _recurring(col, clauses)
     names = corpus_names(r.text for r in reports)
     for c in contexts.values():
         stem = re.sub(r"(镇|乡|街道)$", "", c["town"])
         names.update(n for n in (c["town"], stem) if len(n) >= 2 and not re.search("[Xx]", n))
+    col, clauses = _collect(units, contexts, names)
+    _recurring(col, clauses)
     say("短语", 3, 4)
     weights = _ctfidf(units, tokens, names)
     phrases = list(col.items.values())
