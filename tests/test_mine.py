@@ -113,7 +113,7 @@ def test_part_sentences_for_drafting_are_generic_and_fillable(mined):
         assert usable, part
     opening = [p.text for p in of_kind(mined, "set_phrase", "开场") if p.generic]
     assert any("{本级政府}" in t and "审议" in t for t in opening)
-    assert not any(t.startswith("各位代表") and t.endswith("：") for t in opening)  # the salutation is not a phrase
+    assert not any(t.startswith("各位代表") and t.endswith("：") for t in opening)  # no bare salutation
 
 
 def test_parallel_headings_of_one_part_share_a_shape(mined, reports):

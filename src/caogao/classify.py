@@ -1,10 +1,12 @@
 """Which kind of work a heading or paragraph is about: the section classifier.
 
-Units are labelled weakly from the seed lexicon (``data/sections.yaml``) and
-from a report's structure (part names, position); a TF-IDF + logistic
-regression model then learns from those labels, with IDF fitted on our own
-corpus. The input is what users paste: a heading with the start of its
-paragraph.
+Every section and second-level unit of every report gets a type
+(``label_units``). Units are labelled weakly from the seed lexicon
+(``data/sections.yaml``) and from a report's structure (part names, position);
+a TF-IDF + logistic regression model then learns from those labels, with IDF
+fitted on our own corpus. The input is what users paste: a heading with the
+start of its paragraph. ``evaluate_lor`` measures it against hand labels, one
+report held out at a time.
 
 ``SectionClassifier`` needs scikit-learn and is used only when mining.
 ``LinearModel`` is the same model as plain numbers (``to_weights``) and
@@ -140,6 +142,7 @@ class SectionClassifier:
             "sublinear_tf": bool(self.sublinear_tf),
             "norm": self.norm,
             "ngram_range": list(self.ngram_range),
+            "ignore": list(self.ignore),
         }
 
 
@@ -148,8 +151,10 @@ class LinearModel:
 
     def __init__(self, vocabulary: dict[str, int], idf: list[float], classes: list[str],
                  coef: list[list[float]], intercept: list[float], *, sublinear_tf: bool = True,
-                 norm: str | None = "l2", ngram_range: tuple[int, int] = (1, 1)) -> None:
+                 norm: str | None = "l2", ngram_range: tuple[int, int] = (1, 1),
+                 ignore: Sequence[str] = ()) -> None:
         self.vocabulary = vocabulary
+        self.ignore = frozenset(ignore)
         self.idf = idf
         self.classes = classes
         self.intercept = intercept
@@ -171,9 +176,10 @@ class LinearModel:
         lo, hi = d.get("ngram_range", [1, 1])
         return cls(vocabulary, list(d["idf"]), list(d["classes"]), d["coef"], list(d["intercept"]),
                    sublinear_tf=d.get("sublinear_tf", True), norm=d.get("norm", "l2"),
-                   ngram_range=(int(lo), int(hi)))
+                   ngram_range=(int(lo), int(hi)), ignore=d.get("ignore", ()))
 
     def _features(self, tokens: Sequence[str]) -> dict[int, float]:
+        tokens = [t for t in tokens if t not in self.ignore]  # as scikit-learn drops stop words
         lo, hi = self.ngram_range
         counts: Counter[str] = Counter()
         for n in range(lo, hi + 1):

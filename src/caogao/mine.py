@@ -473,7 +473,8 @@ def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
 
     say = progress or (lambda step, done, total: None)
     units = [u for r in reports for u in units_of(r)]
-    contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)} for r in reports}
+    contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)}
+                for r in reports}
     tokens = dict(zip((u.path for u in units), segment_many(u.heading + "。" + u.own for u in units)))
     say("分词", 1, 4)
     clf = label_units(units)
