@@ -154,3 +154,14 @@ def test_progress_reports_each_step_in_order(reports):
     mine(reports[:3], progress=lambda step, done, total: seen.append((step, done, total)))
     assert [s for s, *_ in seen] == ["分词", "分类", "短语", "评分"]
     assert [d for _, d, _ in seen] == [1, 2, 3, 4]
+
+
+def test_too_little_text_is_a_clear_error_not_a_crash():
+    from caogao.errors import BankError
+    from caogao.report import Part, Report
+
+    tiny = Report(id="tiny#1", title="某镇工作报告", title_derived=False, file="tiny.txt", year=2023,
+                  period="全年", text="各位代表：", parts=[Part("开场", text="各位代表：")])
+    with pytest.raises(BankError) as info:
+        mine([tiny])
+    assert "太少" in info.value.message and info.value.hint

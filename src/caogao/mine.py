@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
+from .errors import BankError
 from .report import Report, Section, split_sentences
 
 Progress = Callable[[str, int, int], None]
@@ -477,7 +478,12 @@ def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
                 for r in reports}
     tokens = dict(zip((u.path for u in units), segment_many(u.heading + "。" + u.own for u in units)))
     say("分词", 1, 4)
-    clf = label_units(units)
+    try:
+        clf = label_units(units)
+    except ValueError as exc:  # fewer than two kinds of text, or no words at all, to learn from
+        raise BankError("这些报告里可供学习的段落太少，无法区分段落类别，短语库未能构建",
+                        hint="请提供完整的工作报告（含工作回顾、工作计划等部分），"
+                             "或与自带语料一起构建（不加 --only）") from exc
     say("分类", 2, 4)
     names = corpus_names(r.text for r in reports)
     for c in contexts.values():
