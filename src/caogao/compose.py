@@ -147,44 +147,48 @@ class Picker:
     values: dict[str, str | None]
     year: int = 0
 
-    def _texts(self, section: str) -> list[str]:
+    def _texts(self, section: str) -> list[tuple[str, bool]]:
+        """Generic set phrases of a part kind, best first, each with whether the office wrote it."""
         if self.bank is None:
             return []
-        return [h.text for h in self.bank.phrases(section=section, kind="set_phrase", generic_only=True)]
+        hits = self.bank.phrases(section=section, kind="set_phrase", generic_only=True)
+        return [(h.text, h.origin == "office") for h in hits]
 
     def _usable(self, text: str) -> bool:
         # 以同志为核心: a redaction in the sources; 二十大 only from 2023 on.
         return "以同志为核心" not in text and not ("二十大" in text and self.year < 2023) \
             and not re.search(r"[0-9０-９]|[Xx]{2}", text)
 
-    def clause(self, section: str, pattern: str, default: str, *, max_len: int = 40) -> str:
-        """A short clause of a part kind matching ``pattern``, slots filled; else the default."""
-        found = []
-        for text in self._texts(section):
-            if len(text) > max_len or re.search(r"[。！？；：\n]", text) or not re.search(pattern, text):
-                continue
-            filled = fill_slots(text, self.values)
-            if filled and self._usable(filled) and filled not in found:
-                found.append(filled)
+    def _choose(self, section: str, accept, default: str | None) -> str | None:
+        """A seeded choice among the best accepted phrases, the office's own whenever it has one."""
+        found: list[tuple[str, bool]] = []
+        for text, office in self._texts(section):
+            filled = accept(text)
+            if filled and self._usable(filled) and filled not in (f for f, _ in found):
+                found.append((filled, office))
             if len(found) >= TOP_K:
                 break
         if found:
-            return self.rng.choice(found)
-        return fill_slots(default, self.values) or default
+            own = [f for f, office in found if office]
+            return self.rng.choice(own or [f for f, _ in found])
+        return (fill_slots(default, self.values) or default) if default else None
+
+    def clause(self, section: str, pattern: str, default: str, *, max_len: int = 40) -> str:
+        """A short clause of a part kind matching ``pattern``, slots filled; else the default."""
+        def accept(text: str) -> str | None:
+            if len(text) > max_len or re.search(r"[。！？；：\n]", text) or not re.search(pattern, text):
+                return None
+            return fill_slots(text, self.values)
+        return self._choose(section, accept, default)
 
     def sentence(self, section: str, pattern: str, default: str | None, *, count: int | None = None) -> str | None:
         """A whole generic sentence of a part kind matching ``pattern`` (salutation dropped)."""
-        found = []
-        for text in self._texts(section):
+        def accept(text: str) -> str | None:
             text = SALUTATION_RE.sub("", text.split("\n")[-1]).strip()
             if not text or text[-1] not in "。！：" or not re.search(pattern, text):
-                continue
-            filled = fill_slots(text, self.values)
-            if filled and self._usable(filled) and filled not in found:
-                found.append(filled)
-            if len(found) >= TOP_K:
-                break
-        chosen = self.rng.choice(found) if found else (fill_slots(default, self.values) if default else None)
+                return None
+            return fill_slots(text, self.values)
+        chosen = self._choose(section, accept, default)
         if chosen and count:
             chosen = COUNT_RE.sub(f"以下{cn_number(count)}方面", chosen)
         return chosen
@@ -260,16 +264,18 @@ class Picker:
 
         chosen: dict[int, Any] = {}
         if groups:
-            # Rank (source part, shape) pairs by how many headings of the whole part would
-            # share the shape (the user's own titles count too), then by how many come
-            # from that one real set.
+            # Rank (source part, shape) pairs: the office's own reports first, then by
+            # how many headings of the whole part would share the shape (the user's own
+            # titles count too), then by how many come from that one real set.
             options = []
             for key, group in groups.items():
                 shapes = {_coarse_shape(h.shape) for hs in group.values() for h in hs}
                 for target in shapes:
                     got = assign(group, target)
                     if got:
-                        options.append(((len(fill(got, target)) + own_count.get(target, 0), len(got)), key, target))
+                        office = sum(h.origin == "office" for h in got.values())
+                        options.append(((office, len(fill(got, target)) + own_count.get(target, 0), len(got)),
+                                        key, target))
             if options:
                 options.sort(key=lambda o: o[0], reverse=True)
                 best = [o for o in options if o[0] == options[0][0]]
