@@ -113,7 +113,7 @@ def test_drafting_from_a_built_bank_does_not_import_jieba_or_sklearn(tmp_path):
 
 def test_usage_mistakes_are_told_in_chinese_with_exit_2(tmp_path):
     for args, words in ((["build"], "缺少参数 FACTS"), (["build", "x.yaml", "--bogus"], "没有这个选项"),
-                        (["bank", "search", "--limit", "abc"], "应为整数"), (["nosuch"], "没有这个命令")):
+                        (["bank", "search", "--limit", "abc"], "不是整数"), (["nosuch"], "没有这个命令")):
         out = subprocess.run([sys.executable, "-c", "from caogao.cli import main; main()", *args],
                              capture_output=True, text=True, cwd=tmp_path, timeout=60)
         assert out.returncode == 2, (args, out.stderr)

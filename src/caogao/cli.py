@@ -30,6 +30,8 @@ _USAGE_MESSAGES = (
     (r"Option '([^']+)' requires an argument\.?", r"选项 \1 需要一个值。"),
     (r"is not one of", "不是以下之一："),
     (r"Input should be a valid integer.*", "应为整数。"),
+    (r"'([^']*)' is not a valid int(?: range)?\.?", r"“\1”不是整数。"),
+    (r"'([^']*)' is not a valid float(?: range)?\.?", r"“\1”不是数字。"),
 )
 
 

@@ -210,16 +210,55 @@ def _add_page_numbers(doc: Document) -> None:
         p.add_run(" —")
 
 
-def _add_text(paragraph, text: str, style: str | None = None) -> None:
+class _StyleIds:
+    """Style ids by style name, each looked up once.
+
+    python-docx resolves a style given by name or object by scanning every
+    style of the document (and again for the default), on each paragraph and
+    run: for a long draft that was most of the drafting time.
+    """
+
+    def __init__(self, doc: Document) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+
+        self._styles = doc.styles
+        default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self._default = default.style_id if default is not None else None
+        self._ids: dict[str, str | None] = {}
+
+    def __call__(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        if name not in self._ids:
+            style = self._styles[name]
+            # the default paragraph style is written as no style at all, as Word does
+            self._ids[name] = None if style.style_id == self._default else style.style_id
+        return self._ids[name]
+
+    def paragraph(self, p, name: str):
+        style_id = self(name)
+        if style_id is not None:
+            p._p.style = style_id
+        return p
+
+
+def _add_text(paragraph, text: str, style_id: str | None = None) -> None:
     from docx.enum.text import WD_COLOR_INDEX
     text, pos = _clean(text), 0
+
+    def run(piece: str):
+        r = paragraph.add_run(piece)
+        if style_id is not None:
+            r._r.style = style_id
+        return r
+
     for m in PLACEHOLDER_RE.finditer(text):
         if m.start() > pos:
-            paragraph.add_run(text[pos:m.start()], style)
-        paragraph.add_run(m.group(), style).font.highlight_color = WD_COLOR_INDEX.YELLOW
+            run(text[pos:m.start()])
+        run(m.group()).font.highlight_color = WD_COLOR_INDEX.YELLOW
         pos = m.end()
     if pos < len(text):
-        paragraph.add_run(text[pos:], style)
+        run(text[pos:])
 
 
 def _size(text: str) -> float:
@@ -240,7 +279,7 @@ def _column_widths(rows: list[list[str]], width: int, room: float) -> list[float
     return [left * n / sum(natural[k] for k in wide) if j in wide else n for j, n in enumerate(natural)]
 
 
-def _add_table(doc: Document, rows: list[list[str]]):
+def _add_table(doc: Document, rows: list[list[str]], style_ids: _StyleIds):
     from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -251,20 +290,23 @@ def _add_table(doc: Document, rows: list[list[str]]):
     table.alignment, table.autofit = WD_TABLE_ALIGNMENT.CENTER, False
     section, em = doc.sections[-1], doc.styles[STYLE_NAMES["table"]].font.size or Pt(12)
     room = section.page_width - section.left_margin - section.right_margin
-    for column, chars in zip(table.columns, _column_widths(rows, width, room / em)):
+    # Table.rows[i].cells and Column.cells rebuild the cell grid on every call; the
+    # table is regular (no merged cells), so take the grid once
+    cells = table._cells
+    for j, (column, chars) in enumerate(zip(table.columns, _column_widths(rows, width, room / em))):
         column.width = int(chars * em)
-        for cell in column.cells:
-            cell.width = column.width
+        for i in range(len(rows)):
+            cells[i * width + j].width = column.width
     # the header row repeats on every page the table runs onto
     table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     # figures, units and gaps read best centred; the first column (指标 names) only when short
     centred = [all(_size(PLACEHOLDER_RE.sub("0", r[j] if j < len(r) else "")) <= (10 if j else 4)
                    for r in rows[1:]) for j in range(width)]
     for i, row in enumerate(rows):
-        for j, cell in enumerate(table.rows[i].cells):
+        for j, cell in enumerate(cells[i * width:(i + 1) * width]):
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
             p = cell.paragraphs[0]
-            p.style = doc.styles[TABLE_HEADER_STYLE if i == 0 else STYLE_NAMES["table"]]
+            style_ids.paragraph(p, TABLE_HEADER_STYLE if i == 0 else STYLE_NAMES["table"])
             _add_text(p, row[j] if j < len(row) else "")
             if i and centred[j]:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -272,6 +314,7 @@ def _add_table(doc: Document, rows: list[list[str]]):
 
 
 def _draw(doc: Document, blocks: Iterable[Block]) -> None:
+    style_ids = _StyleIds(doc)
     page_break = False
     for block in blocks:
         if block.kind == "page_break":
@@ -284,13 +327,13 @@ def _draw(doc: Document, blocks: Iterable[Block]) -> None:
             # tables that touch into one: both need a paragraph in between
             body = doc.element.body
             if page_break or (len(body) > 1 and body[-2].tag == _w("tbl")):
-                p = doc.add_paragraph(style=doc.styles["Normal"])
+                p = style_ids.paragraph(doc.add_paragraph(), "Normal")
                 p.paragraph_format.page_break_before = page_break or None
-            _add_table(doc, block.rows)
+            _add_table(doc, block.rows, style_ids)
         else:
-            p = doc.add_paragraph(style=doc.styles[STYLE_NAMES[block.kind]])
+            p = style_ids.paragraph(doc.add_paragraph(), STYLE_NAMES[block.kind])
             if block.lead:
-                _add_text(p, block.lead, LEAD_STYLE)
+                _add_text(p, block.lead, style_ids(LEAD_STYLE))
             _add_text(p, block.text)
             if page_break:
                 p.paragraph_format.page_break_before = True
@@ -312,6 +355,9 @@ def _open_docx(path: Path) -> Document:
         raise InputError("找不到参考文档", file=path, hint="检查路径，或去掉 --reference-doc 使用内置样式")
     buffer = io.BytesIO()
     try:
+        with zipfile.ZipFile(path) as src:
+            if b"template.main+xml" not in src.read("[Content_Types].xml"):
+                return docx.Document(str(path))  # a plain .docx: no relabelling
         with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
             for item in src.infolist():
                 data = src.read(item)
