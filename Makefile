@@ -14,9 +14,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+DEMO_FACTS := examples/青禾镇2023年上半年.yaml
+DEMO_DRAFT := output/2023年上半年青禾镇政府工作报告.docx
+
+# A draft already in output/ may have been edited: it is kept, never overwritten.
 demo: $(STAMP)
-	$(BIN)/caogao build examples/青禾镇2023年上半年.yaml --force --seed 1
-	@echo "草稿已写入 output/；用 Word 或 WPS 打开即可继续修改。"
+	@if [ -e "$(DEMO_DRAFT)" ]; then \
+		echo "$(DEMO_DRAFT) 已存在（您可能改过它），未覆盖；要重新生成，请先删除或改名。"; \
+	else \
+		$(BIN)/caogao build $(DEMO_FACTS) --seed 1 && \
+		echo "用 Word 或 WPS 打开 $(DEMO_DRAFT) 即可继续修改。"; \
+	fi
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
