@@ -119,3 +119,14 @@ def test_usage_mistakes_are_told_in_chinese_with_exit_2(tmp_path):
         assert out.returncode == 2, (args, out.stderr)
         assert words in out.stderr and "用法错误" in out.stderr, out.stderr
         assert "Error" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_build_warns_when_the_skeletons_example_values_are_still_there(tmp_path):
+    skeleton = tmp_path / "f.yaml"
+    assert runner.invoke(app, ["init", "-o", str(skeleton)]).exit_code == 0
+    result = runner.invoke(app, ["build", str(skeleton), "-o", str(tmp_path / "a.docx")])
+    assert result.exit_code == 0 and "【示例】" in result.output
+    cleaned = tmp_path / "g.yaml"
+    cleaned.write_text(skeleton.read_text(encoding="utf-8").replace("【示例】", ""), encoding="utf-8")
+    result = runner.invoke(app, ["build", str(cleaned), "-o", str(tmp_path / "b.docx")])
+    assert result.exit_code == 0 and "【示例】" not in result.output

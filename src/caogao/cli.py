@@ -129,9 +129,27 @@ def build(
     blocks = compose(facts, bank, seed=seed, template_dir=template)
     doc = render(blocks, reference_doc=reference_doc, title=blocks[0].text if blocks else "")
     path = save(doc, target, force=force)
+    _warn_examples(facts_file)
     n = count_placeholders(blocks)
     typer.echo(f"草稿已写出：{path}")
     typer.echo(f"还有 {n} 处【待补充】需要填写。" if n else "没有待补充的占位符。")
+
+
+def _warn_examples(facts_file: Path) -> None:
+    """The skeleton marks its example values 【示例】: say when some were never replaced."""
+    from .cli_common import warn
+
+    try:
+        raw = facts_file.read_bytes()
+    except OSError:
+        return
+    marks = ("【示例】".encode(), "【示例】".encode("gb18030"))
+    lines = [n for n, line in enumerate(raw.splitlines(), 1)
+             if not line.lstrip().startswith(b"#") and any(m in line for m in marks)]
+    if lines:
+        shown = "、".join(map(str, lines[:8])) + ("……" if len(lines) > 8 else "")
+        warn(f"{facts_file} 里还有 {len(lines)} 行标着【示例】（第 {shown} 行），"
+             "那些是骨架里的示范内容；请换成本单位的实际情况，并删去“【示例】”标记。")
 
 
 @app.command()
