@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +132,17 @@ def test_build_warns_when_the_skeletons_example_values_are_still_there(tmp_path)
     cleaned.write_text(skeleton.read_text(encoding="utf-8").replace("【示例】", ""), encoding="utf-8")
     result = runner.invoke(app, ["build", str(cleaned), "-o", str(tmp_path / "b.docx")])
     assert result.exit_code == 0 and "【示例】" not in result.output
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed on this machine")
+def test_libreoffice_converts_the_example_draft_to_pdf(tmp_path):
+    draft = tmp_path / "draft.docx"
+    assert runner.invoke(app, ["build", str(EXAMPLE), "-o", str(draft)]).exit_code == 0
+    out = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+                          "--convert-to", "pdf", "--outdir", str(tmp_path), str(draft)],
+                         capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "draft.pdf"
+    assert out.returncode == 0 and pdf.exists(), out.stderr
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-z])", data))
+    assert data.startswith(b"%PDF") and pages >= 4, pages
