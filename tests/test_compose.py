@@ -204,3 +204,14 @@ def test_template_lines_become_blocks_with_leads_and_tables():
 def test_chinese_ordinals():
     assert [cn_number(n) for n in (1, 10, 11, 20, 23, 100, 105, 1000)] == \
         ["一", "十", "十一", "二十", "二十三", "一百", "一百零五", "一千"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_review_headings_form_one_parallel_set_with_the_users_own(facts, bank, seed):
+    from caogao.mine import shape
+
+    blocks = compose(facts, bank, seed=seed)
+    parts = [i for i, b in enumerate(blocks) if b.kind == "part"]
+    review = [b.text.split("、", 1)[1] for b in blocks[parts[0]:parts[1]] if b.kind == "heading1"]
+    shapes = {shape(h).replace("、", "，") for h in review}
+    assert len(shapes) == 1, review

@@ -13,6 +13,7 @@ in it are folded so that it cannot start a line of its own.
 from __future__ import annotations
 
 import random
+from collections import Counter
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,116 +197,68 @@ class Picker:
     def headings(self, categories: list[str], given: list[str | None], part: str) -> list[str]:
         """First-level headings for one part: the user's where given, else a parallel set.
 
-        A real report part is a parallel set (抓项目、稳经济，… / 优环境、美生态，…), so
-        the part of the bank's sources that covers most of the needed types is
-        taken first; types it lacks get headings of the same shape where the bank
-        has them, then any generic heading of the type.
+        A real report part is a parallel set (抓项目、稳经济，… / 优环境、美生态，…).
+        Every (source part, shape) pair is tried: its same-shape headings for the
+        needed types (a related type where the exact one is missing), completed
+        with same-shape headings from other reports. The pair that gives the
+        part most headings of one shape wins — the office's own reports first,
+        the user's own titles counting towards their shape. Sections still
+        without a heading get the best generic heading of their type.
         """
-        need = [i for i, g in enumerate(given) if not g]
-        out = [strip_end(g) if g else "" for g in given]
-        if not need:
-            return out
-        wanted = {categories[i]: [categories[i], *RELATED.get(categories[i], ())] for i in need}
-        pools: dict[str, list[Any]] = {}
-        groups: dict[tuple, dict[str, list[Any]]] = {}
-        if self.bank is not None:
-            for cat in dict.fromkeys(c for cats in wanted.values() for c in cats):
-                hits = [h for h in self.bank.phrases(section=cat, kind="heading1", generic_only=True)
-                        if _heading_part(h) in (part, None) and self._usable(h.text)]
-                pools[cat] = hits
-                for h in hits:
-                    for src in h.sources:
-                        key = (src.get("report_id") or src.get("report"), src.get("heading"))
-                        groups.setdefault(key, {}).setdefault(cat, []).append(h)
-        used = {o for o in out if o}
-
         from .mine import shape as shape_of  # string rules only; no segmenter
 
-        # Headings the user wrote set the shape the borrowed ones should share.
-        own = [_coarse_shape(shape_of(g)) for g in given if g]
-        own_shape = max(set(own), key=own.count) if own else None
-        own_count = {sh: own.count(sh) for sh in own}
+        need = [i for i, g in enumerate(given) if not g]
+        out = [strip_end(g) if g else "" for g in given]
+        if not need or self.bank is None:
+            return [o or placeholder(f"{categories[i]}方面的小标题") for i, o in enumerate(out)]
+        wanted = {i: (categories[i], *RELATED.get(categories[i], ())) for i in need}
+        pools: dict[str, list[Any]] = {}       # type → its generic headings, best first
+        groups: dict[tuple, dict[str, list[Any]]] = {}  # source part → type → headings
+        for cat in dict.fromkeys(c for cats in wanted.values() for c in cats):
+            pools[cat] = [h for h in self.bank.phrases(section=cat, kind="heading1", generic_only=True)
+                          if _heading_part(h) in (part, None) and self._usable(h.text)]
+            for h in pools[cat]:
+                for src in h.sources:
+                    key = (src.get("report_id") or src.get("report"), src.get("heading"))
+                    groups.setdefault(key, {}).setdefault(cat, []).append(h)
+        used = {o for o in out if o}
+        own = Counter(_coarse_shape(shape_of(g)) for g in given if g)
 
-        def assign(group: dict[str, list[Any]], target: str | None) -> dict[int, Any]:
-            """Headings of one source part, all of shape ``target``, for the needed sections:
-            each section's own type first, then a related one."""
-            if target is None:
-                shapes = [_coarse_shape(h.shape) for hs in group.values() for h in hs]
-                target = max(set(shapes), key=shapes.count)
-            got: dict[int, Any] = {}
-            taken = set(used)
-            for related in (False, True):
-                for i in need:
-                    if i in got:
-                        continue
-                    cats = wanted[categories[i]][1:] if related else wanted[categories[i]][:1]
-                    for h in (h for c in cats for h in group.get(c, [])):
-                        if h.text not in taken and _coarse_shape(h.shape) == target:
-                            got[i] = h
-                            taken.add(h.text)
-                            break
-            return got
-
-        def fill(got: dict[int, Any], target: str) -> dict[int, Any]:
-            """Complete a set with same-shape headings from other reports' parts."""
+        def take(by_type: dict[str, list[Any]], shape: str | None, got: dict[int, Any]) -> dict[int, Any]:
+            """Add headings of ``shape`` (any shape if None) for the sections still without one."""
             got = dict(got)
             taken = used | {h.text for h in got.values()}
             for related in (False, True):
                 for i in need:
-                    if i in got:
-                        continue
-                    cats = wanted[categories[i]][1:] if related else wanted[categories[i]][:1]
-                    for h in (h for c in cats for h in pools.get(c, [])):
-                        if h.text not in taken and _coarse_shape(h.shape) == target:
-                            got[i] = h
-                            taken.add(h.text)
-                            break
+                    cats = wanted[i][1:] if related else wanted[i][:1]
+                    h = next((h for c in cats for h in by_type.get(c, ())
+                              if h.text not in taken and (shape is None or _coarse_shape(h.shape) == shape)), None)
+                    if i not in got and h is not None:
+                        got[i] = h
+                        taken.add(h.text)
             return got
 
+        options = []
+        for key, group in groups.items():
+            for shape in {_coarse_shape(h.shape) for hs in group.values() for h in hs}:
+                got = take(group, shape, {})
+                if got:
+                    office = sum(h.origin == "office" for h in got.values())
+                    total = len(take(pools, shape, got)) + own[shape]
+                    options.append(((office, total, len(got)), key, shape))
         chosen: dict[int, Any] = {}
-        if groups:
-            # Rank (source part, shape) pairs: the office's own reports first, then by
-            # how many headings of the whole part would share the shape (the user's own
-            # titles count too), then by how many come from that one real set.
-            options = []
-            for key, group in groups.items():
-                shapes = {_coarse_shape(h.shape) for hs in group.values() for h in hs}
-                for target in shapes:
-                    got = assign(group, target)
-                    if got:
-                        office = sum(h.origin == "office" for h in got.values())
-                        options.append(((office, len(fill(got, target)) + own_count.get(target, 0), len(got)),
-                                        key, target))
-            if options:
-                options.sort(key=lambda o: o[0], reverse=True)
-                best = [o for o in options if o[0] == options[0][0]]
-                _, key, target = best[self.rng.randrange(len(best))] if len(best) > 1 else best[0]
-                chosen = fill(assign(groups[key], target), target)
-        shapes = [_coarse_shape(h.shape) for h in chosen.values()]
-        shape = max(set(shapes), key=shapes.count) if shapes else own_shape
-        for i, h in chosen.items():
+        if options:
+            best = max(o[0] for o in options)
+            _, key, shape = self.rng.choice(sorted((o for o in options if o[0] == best), key=str))
+            chosen = take(pools, shape, take(groups[key], shape, {}))
+        for i, h in take(pools, None, chosen).items():  # the rest: any shape, own type first
             out[i] = h.text
-            used.add(h.text)
-        for i in need:
-            if out[i]:
-                continue
-            exact = [h for h in pools.get(categories[i], []) if h.text not in used]
-            related = [h for c in wanted[categories[i]][1:] for h in pools.get(c, []) if h.text not in used]
-            for options in ([h for h in exact if h.shape and _coarse_shape(h.shape) == shape],
-                            [h for h in related if h.shape and _coarse_shape(h.shape) == shape],
-                            exact, related):
-                if options:
-                    out[i] = self.rng.choice(options[:TOP_K]).text
-                    used.add(out[i])
-                    break
-            else:
-                out[i] = placeholder(f"{categories[i]}方面的小标题")
-        return [strip_end(o) for o in out]
+        return [strip_end(o) if o else placeholder(f"{categories[i]}方面的小标题") for i, o in enumerate(out)]
 
 
 # A heading of a neighbouring type fits when the bank's parallel set lacks the exact one
 # (抓项目、稳经济… serves 经济发展 as well as 项目建设).
-RELATED = {
+RELATED: dict[str, tuple[str, ...]] = {
     "经济发展": ("项目建设",), "项目建设": ("经济发展",), "生态环境": ("城乡建设",),
     "城乡建设": ("生态环境", "乡村振兴"), "乡村振兴": ("城乡建设",), "文化旅游": ("经济发展", "乡村振兴"),
     "民生保障": ("社会治理",), "社会治理": ("民生保障",), "自身建设": (),
