@@ -146,3 +146,26 @@ def test_libreoffice_converts_the_example_draft_to_pdf(tmp_path):
     data = pdf.read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page(?![a-z])", data))
     assert data.startswith(b"%PDF") and pages >= 4, pages
+
+
+def test_check_exit_codes_clean_findings_and_usage(tmp_path):
+    # the example's one plan title has a shape no plan set in the bank shares: check would
+    # rightly point at it, so this draft leaves the plan headings to the bank
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("\n".join(line for line in EXAMPLE.read_text(encoding="utf-8").splitlines()
+                               if "标题: 强基础、提品质" not in line), encoding="utf-8")
+    draft = tmp_path / "d.docx"
+    assert runner.invoke(app, ["build", str(facts), "-o", str(draft), "--seed", "1"]).exit_code == 0
+    clean = runner.invoke(app, ["check", str(draft), "--facts", str(facts)])
+    assert clean.exit_code == 0, clean.output
+    doc = docx.Document(str(draft))
+    doc.add_paragraph("一般公共预算收入同比增长-3.2%，情况良好。")
+    doc.save(str(draft))
+    found = runner.invoke(app, ["check", str(draft), "--json"])
+    assert found.exit_code == 1 and "sign_wording" in found.output
+    bad_facts = tmp_path / "bad.yaml"
+    bad_facts.write_text("单位: [\n", encoding="utf-8")
+    usage = runner.invoke(app, ["check", str(draft), "--facts", str(bad_facts)])
+    assert usage.exit_code == 2 and "bad.yaml" in usage.output and "Traceback" not in usage.output
+    missing = runner.invoke(app, ["check", str(tmp_path / "无.docx")])
+    assert missing.exit_code == 2

@@ -161,7 +161,7 @@ def check(
 ) -> None:
     """检查改过的草稿：占位符、数字、措辞、标点、编号、重复句。发现问题时退出码为 1。"""
     from .check import check_document
-    from .errors import InputError, UsageError
+    from .errors import CaogaoError, UsageError
 
     facts = None
     try:
@@ -170,8 +170,11 @@ def check(
 
             facts = load_facts(facts_file)
         findings = check_document(draft, facts=facts)
-    except InputError as exc:  # the draft itself cannot be read: a usage error
-        raise UsageError(exc.message, file=exc.file, hint=exc.hint) from exc
+    except UsageError:
+        raise
+    except CaogaoError as exc:  # the draft or the facts cannot be read: exit 2, not "found problems"
+        raise UsageError(exc.message, file=exc.file, line=exc.line, column=exc.column,
+                         key=exc.key, hint=exc.hint) from exc
     if as_json:
         print_json([f.to_dict() for f in findings])
     elif not findings:
