@@ -112,7 +112,7 @@ def build(
     db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),
 ) -> None:
     """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
-    from .bank import open_bank
+    from .cli_bank import _open as open_bank_for_cli
     from .compose import compose
     from .errors import UsageError
     from .facts import load_facts
@@ -125,7 +125,7 @@ def build(
     check_target(target, force=force)  # fail before the work, not after
     if target.suffix.lower() != ".docx":
         raise UsageError("草稿文件名应以 .docx 结尾", file=target, hint=f"例如 -o {target.with_suffix('.docx')}")
-    bank = open_bank(db, progress=lambda msg: err(msg))
+    bank = open_bank_for_cli(db)  # built on first use, with the same progress as `bank build`
     blocks = compose(facts, bank, seed=seed, template_dir=template)
     doc = render(blocks, reference_doc=reference_doc, title=blocks[0].text if blocks else "")
     path = save(doc, target, force=force)

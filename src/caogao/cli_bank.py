@@ -50,7 +50,8 @@ def _open(db: Optional[Path]):
     state = bank_state(target)
     if state in ("missing", "old", "stale"):
         why = {"missing": "尚未构建", "old": "格式版本已过时", "stale": "语料已变化"}[state]
-        warn(f"短语库{why}，正在重新构建 {target}（需要几秒钟）")
+        again = "" if state == "missing" else "重新"
+        warn(f"短语库{why}，正在{again}构建 {target}（只需几秒钟，之后直接使用）")
     progress = _StageProgress()
     try:
         return open_bank(target, progress=progress)
