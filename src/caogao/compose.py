@@ -324,7 +324,7 @@ def indicator_table(facts: Facts) -> dict:
     return {
         "title": "附表：主要经济指标完成情况表",
         "rows": rows,
-        "note": "注：同比按上年同期数计算；“—”表示未填报。" if facts.indicators else "",
+        "note": "注：同比为与上年同期相比；完成进度为本期数占全年目标的比例；“—”表示未填写。" if facts.indicators else "",
     }
 
 
