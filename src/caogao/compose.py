@@ -318,7 +318,8 @@ def indicator_table(facts: Facts) -> dict:
         if ind.current is not None and (ind.last is not None or ind.yoy is not None):
             growth = numbers.growth_phrase(ind.current, last=ind.last, yoy=ind.yoy, unit=unit)
             growth = growth.replace("同比", "").replace("与上年同期", "")
-        share = numbers.target_share(ind.current, ind.target)
+        # a share of a rate target means nothing (失业率 2.6% is not "86.7% done")
+        share = None if numbers.is_rate(unit) else numbers.target_share(ind.current, ind.target)
         progress = numbers.fmt_number(share, 1) + "%" if share is not None else "—"
         rows.append([ind.name, "亿元" if big else unit, current, growth, cell(ind.target), progress])
     return {
