@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from caogao.classify import LinearModel, SectionClassifier, evaluate_lor, weak_label, weak_rows
+from caogao.classify import LinearModel, SectionClassifier, weak_label
+from caogao.labelling import evaluate_lor, weak_rows
 from caogao.taxonomy import ALL_TYPES, SECTION_TYPES
 
 GOLD = Path(__file__).parent / "data" / "gold.tsv"

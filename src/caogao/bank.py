@@ -48,10 +48,8 @@ CREATE TABLE phrases (id INTEGER PRIMARY KEY, text TEXT NOT NULL, section TEXT N
                       shape TEXT NOT NULL, tokens TEXT NOT NULL, n_reports INTEGER NOT NULL,
                       origin TEXT NOT NULL CHECK (origin IN ('shipped', 'office')),
                       prior REAL NOT NULL);
-CREATE INDEX phrases_section_kind ON phrases (section, kind);
 CREATE TABLE sources (phrase_id INTEGER NOT NULL REFERENCES phrases (id), report TEXT,
                       heading TEXT, report_id TEXT);
-CREATE INDEX sources_phrase ON sources (phrase_id);
 CREATE TABLE keywords (section TEXT NOT NULL, rank INTEGER NOT NULL, word TEXT NOT NULL,
                        PRIMARY KEY (section, rank));
 CREATE TABLE model (id INTEGER PRIMARY KEY CHECK (id = 1), weights TEXT NOT NULL);
@@ -59,6 +57,11 @@ CREATE TABLE model (id INTEGER PRIMARY KEY CHECK (id = 1), weights TEXT NOT NULL
 -- and verifies the candidates with instr(); one-character queries scan instead.
 CREATE TABLE grams (gram TEXT NOT NULL, phrase_id INTEGER NOT NULL,
                     PRIMARY KEY (gram, phrase_id)) WITHOUT ROWID;
+"""
+# Made once the rows are in: building an index at the end is faster than keeping it up to date.
+_INDEXES = """
+CREATE INDEX phrases_section_kind ON phrases (section, kind);
+CREATE INDEX sources_phrase ON sources (phrase_id);
 """
 
 
@@ -180,7 +183,8 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
             c.executemany("INSERT INTO reports VALUES (?,?,?,?,?,?)", [
                 (r.id, r.title, r.file, r.year, r.period, "office" if r.id in office else "shipped")
                 for r in reports])
-            rows, source_rows, gram_rows = [], [], []
+            rows, source_rows = [], []
+            grams: dict[str, list[int]] = {}
             for pid, p in enumerate(phrases, 1):
                 origin = "office" if any(s.report_id in office for s in p.sources) else "shipped"
                 # prior: the phrase's own worth, before any query (score, then spread)
@@ -188,13 +192,16 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                 rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
                              json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior))
                 source_rows += [(pid, s.report, s.heading, s.report_id) for s in p.sources]
-                gram_rows += [(g, pid) for g in _bigrams(p.text)]
+                for g in _bigrams(p.text):
+                    grams.setdefault(g, []).append(pid)
             c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
             c.executemany("INSERT INTO sources VALUES (?,?,?,?)", source_rows)
-            c.executemany("INSERT INTO grams VALUES (?,?)", sorted(gram_rows))  # in key order: fast
+            # in key order, which is fast: each gram's ids are already ascending
+            c.executemany("INSERT INTO grams VALUES (?,?)", ((g, pid) for g in sorted(grams) for pid in grams[g]))
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])
             c.execute("INSERT INTO model VALUES (1, ?)", (json.dumps(mined.model, ensure_ascii=False),))
+            c.executescript(_INDEXES)
             meta = {"built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "caogao": __version__, **(meta or {})}
             c.executemany("INSERT INTO meta VALUES (?,?)",
                           [(k, v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
@@ -221,8 +228,8 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     in the office's reports are marked ``origin='office'`` and rank first.
     ``corpus`` stands in for the shipped corpus (tests, a custom corpus folder).
     """
+    from .corpus_cache import load
     from .mine import mine
-    from .structure import load_corpus
 
     start = time.perf_counter()
     office_paths = [str(Path(p).resolve()) for p in (paths or ())]
@@ -239,10 +246,10 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
             "sources": {"shipped": not only, "office": office_paths}}
     reports, warnings = [], []
     if shipped_paths:
-        reports, warnings = load_corpus(shipped_paths)
+        reports, warnings = load(shipped_paths)
     office_ids: set[str] = set()
     if office_paths:
-        office_reports, more = load_corpus(office_paths)
+        office_reports, more = load(office_paths)
         warnings += more
         taken = {r.id for r in reports}
         for r in office_reports:

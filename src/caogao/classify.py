@@ -1,12 +1,11 @@
 """Which kind of work a heading or paragraph is about: the section classifier.
 
 Every section and second-level unit of every report gets a type
-(``label_units``). Units are labelled weakly from the seed lexicon
-(``data/sections.yaml``) and from a report's structure (part names, position);
-a TF-IDF + logistic regression model then learns from those labels, with IDF
-fitted on our own corpus. The input is what users paste: a heading with the
-start of its paragraph. ``evaluate_lor`` measures it against hand labels, one
-report held out at a time.
+(``labelling.label_units``). Units are labelled weakly from the seed lexicon
+(``data/sections.yaml``, ``weak_label``) and from a report's structure (part
+names, position); a TF-IDF + logistic regression model then learns from those
+labels, with IDF fitted on our own corpus. The input is what users paste: a
+heading with the start of its paragraph.
 
 ``SectionClassifier`` needs scikit-learn and is used only when mining.
 ``LinearModel`` is the same model as plain numbers (``to_weights``) and
@@ -19,11 +18,10 @@ import functools
 import math
 import re
 from collections import Counter
-from typing import Callable, Iterable, Sequence
+from typing import Sequence
 
-from .report import split_sentences
 from .taxonomy import SECTION_TYPES, section_types
-from .tokenize import NUM, tokenize
+from .tokenize import NUM, segment_many
 
 _FIGURE_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:%|％|万元|亿元|万|亿|个|家|户|人|亩|公里|平方米|吨)?|X{2,}|x{2,}")
 
@@ -83,12 +81,29 @@ def figure_density(text: str) -> float:
     return 100.0 * len(_FIGURE_RE.findall(text)) / len(text)
 
 
+class _Terms:
+    """The vectorizer's analyzer: a token list, ignored tokens dropped, as n-grams.
+
+    Documents reach the vectorizer already segmented (``segment_many``, which
+    goes through the persistent cache), so fitting never segments again.
+    """
+
+    def __init__(self, ignore: tuple[str, ...], ngram_range: tuple[int, int]) -> None:
+        self.ignore = frozenset(ignore)
+        self.ngram_range = ngram_range
+
+    def __call__(self, tokens: Sequence[str]) -> list[str]:
+        tokens = [t for t in tokens if t not in self.ignore]  # as scikit-learn drops stop words
+        lo, hi = self.ngram_range
+        return [" ".join(tokens[i:i + n]) for n in range(lo, hi + 1) for i in range(len(tokens) - n + 1)]
+
+
 class SectionClassifier:
     """TF-IDF over jieba words + logistic regression (scikit-learn style)."""
 
     def __init__(self, *, C: float = 10.0, sublinear_tf: bool = True, norm: str = "l2",
                  ngram_range: tuple[int, int] = (1, 1), min_df: int = 1,
-                 class_weight: str | None = None, max_iter: int = 1000,
+                 class_weight: str | None = None, max_iter: int = 1000, tol: float = 1e-4,
                  ignore: tuple[str, ...] = (NUM,)) -> None:
         self.C = C
         self.sublinear_tf = sublinear_tf
@@ -97,9 +112,14 @@ class SectionClassifier:
         self.min_df = min_df
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.tol = tol
         self.ignore = ignore
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> "SectionClassifier":
+    def params(self) -> dict:
+        return {k: v for k, v in vars(self).items() if not k.endswith("_")}
+
+    def fit(self, texts: Sequence[str], labels: Sequence[str],
+            sample_weight: Sequence[float] | None = None) -> "SectionClassifier":
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
 
@@ -108,24 +128,23 @@ class SectionClassifier:
         if len(set(labels)) < 2:
             raise ValueError("need at least two classes to fit")
         self.vectorizer_ = TfidfVectorizer(
-            tokenizer=tokenize, token_pattern=None, lowercase=False,
-            sublinear_tf=self.sublinear_tf, norm=self.norm,
-            ngram_range=self.ngram_range, min_df=self.min_df,
-            stop_words=list(self.ignore) or None,
+            analyzer=_Terms(tuple(self.ignore), self.ngram_range), lowercase=False,
+            sublinear_tf=self.sublinear_tf, norm=self.norm, min_df=self.min_df,
         )
-        x = self.vectorizer_.fit_transform(list(texts))
-        # newton-cg: lbfgs is many times slower on wide sparse TF-IDF matrices
-        self.model_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
-                                         max_iter=self.max_iter, solver="newton-cg")
-        self.model_.fit(x, list(labels))
+        x = self.vectorizer_.fit_transform(segment_many(texts))
+        # newton-cg: lbfgs is several times slower on wide sparse TF-IDF matrices, and
+        # saga does not converge when rows carry their counts as weights (training_set)
+        self.model_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+                                         tol=self.tol, solver="newton-cg")
+        self.model_.fit(x, list(labels), sample_weight=None if sample_weight is None else list(sample_weight))
         self.classes_ = [str(c) for c in self.model_.classes_]
         return self
 
     def predict_proba(self, texts: Sequence[str]):
-        return self.model_.predict_proba(self.vectorizer_.transform(list(texts)))
+        return self.model_.predict_proba(self.vectorizer_.transform(segment_many(texts)))
 
     def predict(self, texts: Sequence[str]) -> list[str]:
-        return [str(c) for c in self.model_.predict(self.vectorizer_.transform(list(texts)))]
+        return [str(c) for c in self.model_.predict(self.vectorizer_.transform(segment_many(texts)))]
 
     def to_weights(self) -> dict:
         """The fitted model as plain JSON (lists, floats, strings)."""
@@ -232,88 +251,3 @@ def unit_text(heading: str, body: str) -> str:
     if heading and first:
         return f"{heading} {first}"
     return heading or first
-
-
-# ------------------------------------------------------------ report units
-# Units are mine.units_of's: heading, body (children included), own text, kind,
-# label (fixed by structure for part kinds), weak, parent, report.
-
-def _weak_label(units: list) -> None:
-    for u in units:  # parents come before their children
-        if u.label is None:
-            u.weak = weak_label(u.heading, u.body, prior=u.parent.weak if u.parent else None)
-
-
-def training_rows(units: list) -> list[tuple[str, str, str]]:
-    """(report id, text, label) to fit the classifier: what users paste, and more.
-
-    A unit gives its heading with the first sentence, its heading alone, and
-    its later sentences; a part text (开场, 致谢 …) gives each of its sentences.
-    """
-    rows = []
-    for u in units:
-        label = u.label or u.weak
-        if not label:
-            continue
-        rid = u.report.id
-        if u.kind == "part":
-            rows.extend((rid, s, label) for line in u.body.splitlines()
-                        for s in split_sentences(line) if len(s) >= 8)
-            continue
-        rows.append((rid, unit_text(u.heading, u.body), label))
-        if u.heading:
-            rows.append((rid, u.heading, label))
-        rows.extend((rid, s, label) for s in split_sentences(u.own)[1:] if len(s) >= 8)
-    return rows
-
-
-def weak_rows(reports: Iterable) -> list[tuple[str, str, str]]:
-    """Training rows labelled without any hand label: from structure and the seed lexicon."""
-    from .mine import units_of
-
-    units = [u for r in reports for u in units_of(r)]
-    _weak_label(units)
-    return training_rows(units)
-
-
-def label_units(units: list) -> SectionClassifier:
-    """Give every unit a type: weak labels, a classifier fitted on them, both combined.
-
-    Returns the fitted classifier (the bank stores its weights).
-    """
-    _weak_label(units)
-    rows = training_rows(units)
-    clf = SectionClassifier().fit([t for _, t, _ in rows], [y for *_, y in rows])
-    open_units = [u for u in units if u.label is None]
-    if open_units:
-        index = {c: i for i, c in enumerate(clf.classes_)}
-        proba = clf.predict_proba([unit_text(u.heading, u.body) for u in open_units])
-        for u, row in zip(open_units, proba):
-            # the seeds read the whole body, the model only its start: the seeds lead
-            score = {c: float(row[index[c]]) if c in index else 0.0 for c in SECTION_TYPES}
-            if u.weak in score:
-                score[u.weak] += 0.5
-            u.label = max(SECTION_TYPES, key=lambda c: (score[c], -SECTION_TYPES.index(c)))
-    return clf
-
-
-def evaluate_lor(gold_rows: Iterable[tuple[str, str, str]], *,
-                 weak: Iterable[tuple[str, str, str]] = (),
-                 make: Callable[[], SectionClassifier] = SectionClassifier) -> float:
-    """Leave-one-report-out accuracy on hand-labelled rows ``(report_id, text, label)``.
-
-    For each report, train on the other reports' gold and weak rows, predict the
-    held-out report's gold rows.
-    """
-    gold = list(gold_rows)
-    weak = list(weak)
-    if not gold:
-        raise ValueError("no gold rows")
-    right = 0
-    for rid in sorted({r[0] for r in gold}):
-        train = [(t, y) for r, t, y in gold + weak if r != rid]
-        test = [(t, y) for r, t, y in gold if r == rid]
-        clf = make().fit([t for t, _ in train], [y for _, y in train])
-        predicted = clf.predict([t for t, _ in test])
-        right += sum(p == y for p, (_, y) in zip(predicted, test))
-    return right / len(gold)

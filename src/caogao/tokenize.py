@@ -1,17 +1,27 @@
 """Word segmentation for Chinese report text, behind one module.
 
-Everything that cuts text into words goes through here, so the segmenter can
-be swapped (rjieba, a cache by content hash) without touching the miner, the
-classifier or the bank. We own a private ``jieba.Tokenizer`` loaded with our
-user dictionary of domain terms; jieba's module-level default tokenizer is
-never touched. The tokenizer is built lazily on first use: drafting from a
-built bank never needs it.
+Everything that cuts text into words goes through here, so the miner, the
+classifier and the bank never see which segmenter does it. Words come from
+rjieba (jieba's algorithm and dictionary in Rust, about thirty times faster)
+when it is installed, else from a private ``jieba.Tokenizer``; both get our
+user dictionary of domain terms, and both give the same words (checked on the
+corpus: the only differences are in runs of letters and digits, which
+``_normalise`` splits as jieba does). POS tags, which the name rules read,
+always come from jieba: rjieba tags many common words as names.
+
+A bank build segments through ``segment_many`` (and tags through
+``caogao.names``), which keep results in the persistent build cache
+(``segment_cache``) by content hash, so a rebuild segments only new text.
+The segmenters load lazily on first use: drafting from a built bank never
+needs them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
+import importlib.util
 import logging
 import re
 import threading
@@ -37,9 +47,15 @@ STOPWORDS = frozenset(
     "增长 以上 工作 一 二 三 四 五 六 七 八 九 十 年 月 日".split()
 )
 
+# Characters of new text from which a batch is cut on two cores: forking costs little,
+# since the worker inherits the loaded dictionary, but rjieba cuts ~2M characters a second.
+_PARALLEL_CUT_CHARS = 400_000
+_MEMO_LIMIT = 500_000
+
 _lock = threading.Lock()
 _tokenizer: Any = None
 _pos_tokenizer: Any = None
+_rjieba: Any = None
 
 
 @contextlib.contextmanager
@@ -54,7 +70,51 @@ def _quiet_jieba() -> Iterator[None]:
         logger.setLevel(level)
 
 
+def _userdict() -> list[tuple[str, int | None, str | None]]:
+    """Our user dictionary's entries, read as jieba's ``load_userdict`` reads them."""
+    entries = []
+    pattern = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")
+    for line in (data_dir() / "userdict.txt").read_text(encoding="utf-8").lstrip("\ufeff").splitlines():
+        line = line.strip()
+        if line:
+            word, freq, tag = pattern.match(line).groups()
+            entries.append((word, int(freq) if freq else None, tag.strip() if tag else None))
+    return entries
+
+
+@functools.lru_cache(maxsize=1)
+def segmenter_id() -> str:
+    """Which segmenter cuts words, with which dictionary: part of every cache key."""
+    import importlib.metadata as md
+
+    digest = hashlib.blake2b((data_dir() / "userdict.txt").read_bytes(), digest_size=8).hexdigest()
+    name = "rjieba" if _use_rjieba() else "jieba"
+    try:
+        version = md.version(name)
+    except md.PackageNotFoundError:
+        version = "?"
+    return f"{name}-{version}-norm1-{digest}"
+
+
+@functools.lru_cache(maxsize=1)
+def _pos_id() -> str:
+    import importlib.metadata as md
+
+    digest = hashlib.blake2b((data_dir() / "userdict.txt").read_bytes(), digest_size=8).hexdigest()
+    try:
+        version = md.version("jieba")
+    except md.PackageNotFoundError:
+        version = "?"
+    return f"jieba-{version}-pos1-{digest}"
+
+
+@functools.lru_cache(maxsize=1)
+def _use_rjieba() -> bool:
+    return importlib.util.find_spec("rjieba") is not None
+
+
 def _get_tokenizer():
+    """jieba with our user dictionary: POS tagging, word frequencies, and words without rjieba."""
     global _tokenizer
     if _tokenizer is not None:
         return _tokenizer
@@ -81,12 +141,56 @@ def _get_pos_tokenizer():
     global _pos_tokenizer
     if _pos_tokenizer is None:
         tok = _get_tokenizer()
-        import jieba.posseg
-
-        with _lock:
+        with _lock, _quiet_jieba():
             if _pos_tokenizer is None:
-                _pos_tokenizer = jieba.posseg.POSTokenizer(tok)
+                # Importing jieba.posseg reads the whole dictionary's tags for its own default
+                # tokenizer (0.7 s); ours uses the same dictionary, so it takes a copy of those
+                # tags rather than reading the file a second time. The user dictionary's tags
+                # join when it first cuts (makesure_userdict_loaded).
+                import jieba.posseg
+
+                pos = object.__new__(jieba.posseg.POSTokenizer)
+                pos.tokenizer = tok
+                pos.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+                _pos_tokenizer = pos
     return _pos_tokenizer
+
+
+def _get_rjieba():
+    global _rjieba
+    if _rjieba is None:
+        with _lock:
+            if _rjieba is None:
+                import rjieba
+
+                seg = rjieba.Jieba()
+                for word, freq, tag in _userdict():
+                    seg.add_word(word, freq, tag)
+                _rjieba = seg
+    return _rjieba
+
+
+# Inside a run of letters and digits jieba's fallback splits off words of letters
+# or digits (3.45, 100%) and keeps what is between them (##, -); rjieba keeps
+# such runs whole (1-6, 9.5MW). Splitting them the same way makes the words agree.
+_HAN_RE = re.compile(r"[\u4e00-\u9fd5]")
+_ALNUM_SPLIT = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|[^a-zA-Z0-9]+")
+
+
+def _normalise(words: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if len(w) > 1 and not _HAN_RE.search(w):
+            out.extend(_ALNUM_SPLIT.findall(w))
+        else:
+            out.append(w)
+    return out
+
+
+def _raw_cut(block: str) -> list[str]:
+    if _use_rjieba():
+        return _normalise(_get_rjieba().cut(block))
+    return list(_get_tokenizer().cut(block))
 
 
 def _pieces(text: str) -> Iterator[tuple[bool, str]]:
@@ -110,6 +214,42 @@ def _keep(word: str) -> str | None:
     return word
 
 
+# jieba cuts each run of letters and digits on its own (its re_han_default), so
+# cutting run by run gives the same words, and a run met again is not cut again:
+# the miner reads each sentence as part of a section, a paragraph and a phrase.
+_BLOCK_RE = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+|[０-９]+(?:[.．][０-９]+)?")
+
+# block → its kept words; filled by cutting and from the persistent cache
+_blocks: dict[str, tuple[str, ...]] = {}
+
+
+def _remember(table: dict, items: dict) -> None:
+    if len(table) + len(items) > _MEMO_LIMIT:
+        table.clear()  # a long-lived process (tests) must not grow without bound
+    table.update(items)
+
+
+def _cut_blocks(blocks: list[str]) -> list[tuple[str, ...]]:
+    """Kept words of each block (module-level: a forked worker runs it too)."""
+    out = []
+    for block in blocks:
+        words = []
+        for word in _raw_cut(block):
+            kept = _keep(word)
+            if kept:
+                words.append(kept)
+        out.append(tuple(words))
+    return out
+
+
+def _cut_block(block: str) -> tuple[str, ...]:
+    words = _blocks.get(block)
+    if words is None:
+        words = _cut_blocks([block])[0]
+        _remember(_blocks, {block: words})
+    return words
+
+
 def tokenize(text: str) -> list[str]:
     """Words of ``text``: punctuation and whitespace dropped, numbers as ``<NUM>``.
 
@@ -125,21 +265,40 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
-# jieba cuts each run of letters and digits on its own (its re_han_default), so
-# cutting run by run gives the same words, and a run met again is not cut again:
-# the miner reads each sentence as part of a section, a paragraph and a phrase.
-_BLOCK_RE = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+|[０-９]+(?:[.．][０-９]+)?")
+def _ensure_blocks(blocks: Iterable[str]) -> None:
+    """Have every block's words in memory: from the persistent cache, else cut (and stored)."""
+    from .parallel import split_map
+    from .segment_cache import default_cache
+
+    wanted = [b for b in dict.fromkeys(blocks) if b not in _blocks]
+    if not wanted:
+        return
+    cache, namespace = default_cache(), f"cut/{segmenter_id()}"
+    found: dict[str, tuple[str, ...]] = {}
+    for block, value in cache.get_many(namespace, wanted).items():
+        found[block] = tuple(value.split(" ")) if value else ()
+    missing = [b for b in wanted if b not in found]
+    if missing:
+        if len(missing) > 1:
+            _raw_cut("预热")  # load the segmenter before forking, so a worker inherits it
+        cut = split_map(_cut_blocks, missing, cost=len, min_cost=_PARALLEL_CUT_CHARS)
+        new = dict(zip(missing, cut))
+        cache.put_many(namespace, {b: " ".join(w) for b, w in new.items()})
+        found.update(new)
+    _remember(_blocks, found)
 
 
-@functools.lru_cache(maxsize=200_000)
-def _cut_block(block: str) -> tuple[str, ...]:
-    out = []
-    for word in _get_tokenizer().cut(block):
-        kept = _keep(word)
-        if kept:
-            out.append(kept)
-    return tuple(out)
+def segment_many(texts: Iterable[str]) -> list[list[str]]:
+    """``tokenize`` over many texts, through the persistent cache; identical texts are cut once."""
+    texts = list(texts)
+    unique = list(dict.fromkeys(texts))
+    _ensure_blocks(b for t in unique for is_slot, piece in _pieces(t) if not is_slot
+                   for b in _BLOCK_RE.findall(piece))
+    seen = {t: tokenize(t) for t in unique}
+    return [list(seen[t]) for t in texts]
 
+
+# ------------------------------------------------------------------ POS tags
 
 def pos_tag(text: str) -> list[tuple[str, str]]:
     """(word, jieba POS flag) pairs, with the same dictionary; punctuation kept as 'x'."""
@@ -148,7 +307,6 @@ def pos_tag(text: str) -> list[tuple[str, str]]:
 
 @functools.lru_cache(maxsize=65536)
 def _pos_tag_cached(text: str) -> tuple[tuple[str, str], ...]:
-    # The miner tags a clause once for the corpus' names and again inside phrases.
     pos = _get_pos_tokenizer()
     out: list[tuple[str, str]] = []
     for is_slot, piece in _pieces(text):
@@ -157,74 +315,3 @@ def _pos_tag_cached(text: str) -> tuple[tuple[str, str], ...]:
             continue
         out.extend((p.word, p.flag) for p in pos.cut(piece))
     return tuple(out)
-
-
-def segment_many(texts: Iterable[str]) -> list[list[str]]:
-    """``tokenize`` over many texts; identical texts are segmented once."""
-    seen: dict[str, list[str]] = {}
-    out: list[list[str]] = []
-    for text in texts:
-        words = seen.get(text)
-        if words is None:
-            words = seen[text] = tokenize(text)
-        out.append(list(words))
-    return out
-
-
-# ------------------------------------------------------------------ names
-
-# jieba POS flags for people, places, organisations and other proper names.
-NAME_FLAGS = frozenset({"nr", "nr1", "nr2", "nrj", "nrf", "nrt", "nrfg", "ns", "nsf", "nt", "nz"})
-PLACE_SUFFIXES = ("村", "镇", "乡", "街道", "社区")
-FIRM_SUFFIXES = ("公司", "合作社", "园区", "项目", "工程", "基地", "景区", "厂")
-# Proper names every report shares (the Party, the nation): not another town's.
-SHARED_NAMES = frozenset(
-    "中国 中华 中华民族 中国共产党 共产党 党中央 国务院 习近平 马克思主义 毛泽东 邓小平 "
-    "二十大 十九大 全国 省委 省政府 新时代 中国式 中国特色 社会主义".split()
-)
-_CLAUSE_RE = re.compile(r"[^，,。；;！!？?：:、\s“”\"（）()《》]+")
-
-
-def names_in(text: str) -> list[str]:
-    """Proper names in ``text``: jieba's proper nouns plus suffix rules, shared ones excepted.
-
-    A place is a word ending in 村/镇/乡/街道/社区 that jieba tags as a proper
-    noun, or a proper or rare noun standing just before one of those; a firm
-    or project is a proper noun jieba's dictionary lacks, just before
-    公司/项目/工程…. Common words jieba's dictionary mis-tags as names are
-    re-tagged in our user dictionary, so they are not reported.
-    """
-    freq = _get_tokenizer().FREQ
-    out: list[str] = []
-    for clause in _CLAUSE_RE.findall(SLOT_RE.sub("，", text)):
-        tags = pos_tag(clause)
-        for i, (word, flag) in enumerate(tags):
-            prev, prev_flag = tags[i - 1] if i else ("", "")
-            if flag in NAME_FLAGS and len(word) > 1 and word not in SHARED_NAMES:
-                out.append(word)
-            elif word in PLACE_SUFFIXES and len(prev) >= 2 and (
-                    prev_flag in NAME_FLAGS or (prev_flag.startswith("n") and freq.get(prev, 0) < 30)):
-                out.append(prev + word)
-            elif word.endswith(FIRM_SUFFIXES):
-                out.extend(w for w, f in tags[max(0, i - 3):i]
-                           if len(w) >= 2 and f in NAME_FLAGS and not freq.get(w))
-    return out
-
-
-def corpus_names(texts: Iterable[str]) -> set[str]:
-    """Names of villages, towns, firms and projects in a corpus, to look for in every phrase.
-
-    Names that ``names_in`` finds in clauses mentioning a place or firm suffix
-    (POS tagging is the slow part of mining, so only those are tagged), kept
-    when they are unmistakable anywhere: ending in a suffix (桂花村), or unknown
-    to jieba's dictionary (汾口). Short dictionary words tagged as names in one
-    context (保安, 青山) are left to the check of each phrase in its own context.
-    """
-    freq = _get_tokenizer().FREQ
-    suffix = re.compile("|".join(PLACE_SUFFIXES + FIRM_SUFFIXES))
-    clauses = {c for text in texts for c in _CLAUSE_RE.findall(text) if suffix.search(c)}
-    names: set[str] = set()
-    for clause in sorted(clauses):
-        names.update(n for n in names_in(clause)
-                     if (len(n) >= 3 and n.endswith(PLACE_SUFFIXES + FIRM_SUFFIXES)) or n not in freq)
-    return {n for n in names if not re.search(r"[XxＸｘ]", n)}

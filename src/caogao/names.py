@@ -1,0 +1,147 @@
+"""Proper names in report text: which phrases belong to one town only.
+
+A phrase naming a village, a town, a firm or a project (桂花村, 汾口镇,
+华美安防科技有限公司) cannot be lent to another town. Names are found from
+jieba's POS tags plus suffix rules (``names_in``); ``corpus_names`` collects
+the unmistakable ones of a whole corpus, to look for in every phrase.
+
+POS tagging is the slow part of mining, so a clause's tags (with each word's
+dictionary frequency, which the rules also read) are kept in the build cache
+by content hash, and a batch of new clauses is tagged on two cores.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .tokenize import SLOT_RE, _get_pos_tokenizer, _get_tokenizer, _pos_id, _pos_tag_cached, _remember
+
+_PARALLEL_TAG_CHARS = 20_000  # jieba tags ~50k characters a second; forking costs ~0.05 s
+
+# clause → (word, flag, dictionary frequency or -1 when not in the dictionary)
+Tagged = tuple[tuple[str, str, int], ...]
+_tags: dict[str, Tagged] = {}
+
+
+def _tag_clauses(clauses: list[str]) -> list[Tagged]:
+    """POS tags with word frequencies (module-level: a forked worker runs it too)."""
+    freq = _get_tokenizer().FREQ
+    return [tuple((w, f, freq.get(w, -1)) for w, f in _pos_tag_cached(c)) for c in clauses]
+
+
+def _encode_tags(tags: Tagged) -> str:
+    return "\n".join(f"{w}\t{f}\t{n}" for w, f, n in tags)
+
+
+def _decode_tags(value: str) -> Tagged | None:
+    try:
+        out = []
+        for line in value.split("\n") if value else ():
+            w, f, n = line.split("\t")
+            out.append((w, f, int(n)))
+        return tuple(out)
+    except ValueError:  # a damaged entry is a miss
+        return None
+
+
+def _ensure_tags(clauses: Iterable[str]) -> None:
+    from .parallel import split_map
+    from .segment_cache import default_cache
+
+    wanted = [c for c in dict.fromkeys(clauses) if c not in _tags]
+    if not wanted:
+        return
+    cache, namespace = default_cache(), f"pos/{_pos_id()}"
+    found: dict[str, Tagged] = {}
+    for clause, value in cache.get_many(namespace, wanted).items():
+        tags = _decode_tags(value)
+        if tags is not None:
+            found[clause] = tags
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        _get_pos_tokenizer()  # loaded before forking, so a worker inherits it
+        new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS)))
+        cache.put_many(namespace, {c: _encode_tags(t) for c, t in new.items()})
+        found.update(new)
+    _remember(_tags, found)
+
+
+def _clause_tags(clause: str) -> Tagged:
+    tags = _tags.get(clause)
+    if tags is None:
+        _ensure_tags([clause])
+        tags = _tags.get(clause)
+    return tags if tags is not None else _tag_clauses([clause])[0]
+
+
+# ------------------------------------------------------------------ names
+
+# jieba POS flags for people, places, organisations and other proper names.
+NAME_FLAGS = frozenset({"nr", "nr1", "nr2", "nrj", "nrf", "nrt", "nrfg", "ns", "nsf", "nt", "nz"})
+PLACE_SUFFIXES = ("村", "镇", "乡", "街道", "社区")
+FIRM_SUFFIXES = ("公司", "合作社", "园区", "项目", "工程", "基地", "景区", "厂")
+# Proper names every report shares (the Party, the nation): not another town's.
+SHARED_NAMES = frozenset(
+    "中国 中华 中华民族 中国共产党 共产党 党中央 国务院 习近平 马克思主义 毛泽东 邓小平 "
+    "二十大 十九大 全国 省委 省政府 新时代 中国式 中国特色 社会主义".split()
+)
+_CLAUSE_RE = re.compile(r"[^，,。；;！!？?：:、\s“”\"（）()《》]+")
+
+
+def _clauses(text: str) -> list[str]:
+    return _CLAUSE_RE.findall(SLOT_RE.sub("，", text))
+
+
+def prefetch_names(texts: Iterable[str]) -> None:
+    """Tag, in one batch, every clause ``names_in`` will read in ``texts`` (cache, then two cores)."""
+    _ensure_tags(c for t in texts for c in _clauses(t))
+
+
+def _names(clause: str) -> list[tuple[str, int]]:
+    """(name, its dictionary frequency or -1) found in one clause."""
+    tags = _clause_tags(clause)
+    out: list[tuple[str, int]] = []
+    for i, (word, flag, freq) in enumerate(tags):
+        prev, prev_flag, prev_freq = tags[i - 1] if i else ("", "", -1)
+        if flag in NAME_FLAGS and len(word) > 1 and word not in SHARED_NAMES:
+            out.append((word, freq))
+        elif word in PLACE_SUFFIXES and len(prev) >= 2 and (
+                prev_flag in NAME_FLAGS or (prev_flag.startswith("n") and max(prev_freq, 0) < 30)):
+            out.append((prev + word, -1))  # ends in a suffix: its frequency is never asked
+        elif word.endswith(FIRM_SUFFIXES):
+            out.extend((w, f) for w, fl, f in tags[max(0, i - 3):i]
+                       if len(w) >= 2 and fl in NAME_FLAGS and f <= 0)
+    return out
+
+
+def names_in(text: str) -> list[str]:
+    """Proper names in ``text``: jieba's proper nouns plus suffix rules, shared ones excepted.
+
+    A place is a word ending in 村/镇/乡/街道/社区 that jieba tags as a proper
+    noun, or a proper or rare noun standing just before one of those; a firm
+    or project is a proper noun jieba's dictionary lacks, just before
+    公司/项目/工程…. Common words jieba's dictionary mis-tags as names are
+    re-tagged in our user dictionary, so they are not reported.
+    """
+    return [name for clause in _clauses(text) for name, _ in _names(clause)]
+
+
+def corpus_names(texts: Iterable[str]) -> set[str]:
+    """Names of villages, towns, firms and projects in a corpus, to look for in every phrase.
+
+    Names that ``names_in`` finds in clauses mentioning a place or firm suffix
+    (POS tagging is the slow part of mining, so only those are tagged), kept
+    when they are unmistakable anywhere: ending in a suffix (桂花村), or unknown
+    to jieba's dictionary (汾口). Short dictionary words tagged as names in one
+    context (保安, 青山) are left to the check of each phrase in its own context.
+    """
+    suffix = re.compile("|".join(PLACE_SUFFIXES + FIRM_SUFFIXES))
+    clauses = sorted({c for text in texts for c in _CLAUSE_RE.findall(text) if suffix.search(c)})
+    pieces = [c for clause in clauses for c in _clauses(clause)]
+    _ensure_tags(pieces)
+    names: set[str] = set()
+    for clause in pieces:
+        names.update(n for n, freq in _names(clause)
+                     if (len(n) >= 3 and n.endswith(PLACE_SUFFIXES + FIRM_SUFFIXES)) or freq == -1)
+    return {n for n in names if not re.search(r"[XxＸｘ]", n)}

@@ -1,0 +1,202 @@
+"""Making mined wording reusable: slots, the generic check, heading shapes.
+
+A phrase mined from one town's report is lent to another only as a pattern:
+figures, the reporting unit, its hierarchy and the periods become named slots
+(``slot_text``); ``specific_reason`` says why a phrase still belongs to its own
+town (a figure, a redaction, a name); ``shape`` sums up a heading's rhythm so
+drafting can pick a parallel set. String rules only: drafting imports ``shape``
+without loading a segmenter.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterable
+
+# ------------------------------------------------------------------ slots
+
+# Slots that drafting fills from the user's facts: they keep a phrase generic.
+# {时段} is the period a sentence looks back on, {下一时段} the one it plans.
+GENERIC_SLOTS = frozenset(
+    {"单位", "上级", "上级党委", "上级政府", "本级党委", "本级政府", "本级人大", "时段", "下一时段", "年份"}
+)
+_SLOT = re.compile(r"\{([^{}]+)\}")
+_N = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[Xx]{1,4}(?:\.[Xx]+)?)"
+_MORE = r"(?:多|余|近)?"
+_MEASURE = ("个|家|户|人次|人|名|条|座|所|处|场|次|件|项|头|只|吨|辆|间|套|台|批|期|支|位|起|宗|栋|"
+            "盏|棵|株|公斤|斤|千克|块|张|份|部|节|篇|本|类|种|元|倍|层|道|口|艘|级|届|天|小时|"
+            "周|年|个月|米|千瓦|兆瓦|立方米|方|千伏")
+# A figure slot replaces the number; its measure word stays (``{数量}座``), except
+# for amounts and rates whose unit varies with the size (``{金额}`` is 3.45亿元).
+_FIGURE_RULES: list[tuple[re.Pattern, str]] = [  # wider patterns first
+    (re.compile(rf"{_N}\s*[-—～~至到]\s*{_N}\s*月份?"), "{月份}"),
+    (re.compile(rf"{_N}月(?:{_N}日|份|底|末|初)?"), "{月份}"),
+    (re.compile(rf"{_N}\s*{_MORE}\s*(?:万亿元|亿元|万元|千元)"), "{金额}"),
+    (re.compile(rf"{_N}\s*[%％]"), "{百分比}"),
+    (re.compile(rf"{_N}\s*个百分点"), "{百分点}"),
+    (re.compile(rf"{_N}\s*{_MORE}(?=万?(?:亩|平方米|平方公里|平方|公顷|㎡))"), "{面积}"),
+    (re.compile(rf"{_N}\s*{_MORE}(?=(?:公里|千米|延米|米|km))"), "{长度}"),
+    (re.compile(rf"[0-9０-９]+(?:[.．][0-9]+)?\s*{_MORE}(?=万?[\u4e00-\u9fff])"), "{数量}"),
+    (re.compile(rf"[Xx]{{1,4}}\s*{_MORE}(?=万?(?:{_MEASURE}))"), "{数量}"),
+    (re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?"), "{数量}"),
+]
+_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
+_YEAR_X = re.compile(r"(?<![0-9Xx])(?:20[Xx]{2}|[Xx]{4})年")
+# The reporting unit and its hierarchy, in the order they must be replaced.
+_HIERARCHY: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"(?:[Xx]{1,4}|我)?(?:镇|乡|街道)?人大主席团|(?:[Xx]+|我)?镇人大|街道人大工委|议政会"),
+     "{本级人大}"),
+    (re.compile(r"(?:[Xx]{1,4}|我)?[镇乡](?:人民)?政府|(?:[Xx]{1,4})?街道办事处|(?<![省市县区])人民政府"),
+     "{本级政府}"),
+    (re.compile(r"(?:[Xx]{1,4}|我)?[镇乡]党委|(?:[Xx]{1,4})?街道党工委|党工委|镇委|(?<![省市县区村])党委"),
+     "{本级党委}"),
+    (re.compile(r"[Xx]{1,4}(?:镇|乡(?!村)|街道)|我镇|我乡|本镇"), "{单位}"),
+    # a bare redaction speaking of the town's own development: 关心支持XX发展
+    (re.compile(r"(?<![党第Xx])[Xx]{2,3}(?=的?(?:发展|建设|经济|社会|人民|高质量|辉煌|新局面))"), "{单位}"),
+]
+_HALF = [(re.compile(r"今年上半年|上半年"), "{时段}"), (re.compile(r"今年下半年|下半年"), "{下一时段}")]
+_FIGURE = re.compile(r"[0-9０-９]|[Xx]{1,4}\s*(?:[%％]|万|亿|个|家|户|人|亩|元|吨|公里)")
+
+
+@functools.lru_cache(maxsize=262_144)  # the miner slots a sentence for each phrase kind it may give
+def slot_text(text: str, *, year: int | None = None, town: str = "", superior: str = "县") -> str:
+    """``text`` with figures, the reporting unit, its hierarchy and periods as slots."""
+    if town:
+        text = text.replace(town, "{单位}")
+    for pattern, slot in _HIERARCHY:
+        text = pattern.sub(slot, text)
+    text = re.sub(r"\{单位\}(\{本级(?:政府|党委|人大)\})", r"\1", text)  # XX镇镇人民政府
+    text = re.sub(rf"{superior}委", "{上级党委}", text)
+    text = re.sub(rf"{superior}(?:人民)?政府", "{上级政府}", text)
+    for pattern, slot in _HALF:
+        text = pattern.sub(slot, text)
+
+    def year_slot(m: re.Match) -> str:
+        y = int(m.group(1))
+        if year and y == year:
+            return "{年份}"
+        return "{下一时段}" if year and y == year + 1 else "{某年}"
+
+    text = _YEAR_X.sub("{年份}", _YEAR.sub(year_slot, text))
+    for pattern, slot in _FIGURE_RULES:
+        text = pattern.sub(slot, text)
+    return text
+
+
+def has_figure(text: str) -> bool:
+    """A number or a redacted amount, the report's own year aside."""
+    return bool(_FIGURE.search(_YEAR_X.sub("", _YEAR.sub("", text))))
+
+
+def superior_level(text: str) -> str:
+    """The superior the township reports to: 县 (or 区), else 市."""
+    counts = {lvl: text.count(f"{lvl}委") + text.count(f"{lvl}政府") for lvl in "县区市"}
+    for lvl in "县区":
+        if counts[lvl]:
+            return lvl
+    return "市" if counts["市"] else "县"
+
+
+def slots(text: str) -> list[str]:
+    return _SLOT.findall(text)
+
+
+def specific_reason(text: str, names: set[str]) -> str | None:
+    """Why ``text`` may not be lent to another town (None when it may)."""
+    return GenericCheck(names)(text)
+
+
+class GenericCheck:
+    """``specific_reason`` for one corpus's names: each text judged once, names found by one regex."""
+
+    def __init__(self, names: set[str]) -> None:
+        ordered = sorted(names, key=lambda n: (-len(n), n))
+        self._names = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        self._memo: dict[str, str | None] = {}
+
+    def _before_names(self, text: str) -> str | None:
+        if re.search(r"[0-9０-９]", text):
+            return "数字"
+        if re.search(r"[XxＸｘ]", _SLOT.sub("", text)):
+            return "XX"
+        bad = [s for s in slots(text) if s not in GENERIC_SLOTS]
+        if bad:
+            return f"{{{bad[0]}}}"
+        if _QUOTES.search(text):  # quoted names of local programmes and brands
+            return "引号"
+        if "…" in text:  # a frame (在…的坚强领导下): its gap is the writer's, no slot drafting fills
+            return "空缺"
+        return None
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """POS-tag in one batch the texts whose verdict will depend on names."""
+        from .names import prefetch_names
+
+        plain = (_SLOT.sub("，", t) for t in dict.fromkeys(texts)
+                 if t not in self._memo and self._before_names(t) is None)
+        prefetch_names(p for p in plain if not (self._names and self._names.search(p)))
+
+    def __call__(self, text: str) -> str | None:
+        if text in self._memo:
+            return self._memo[text]
+        from .names import names_in
+
+        reason = self._before_names(text)
+        if reason is None:
+            plain = _SLOT.sub("，", text)
+            m = self._names.search(plain) if self._names else None
+            if m:
+                reason = m.group(0)
+            else:
+                found = names_in(plain)
+                reason = found[0] if found else None
+        self._memo[text] = reason
+        return reason
+
+
+# ------------------------------------------------------------------- shapes
+
+_SEP = re.compile(r"[、，,；;：:]")
+_QUOTES = re.compile(r"[“”\"‘’'「」『』]")
+_ORDINAL = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．是]|"
+    r"[0-9]+[、.．](?![0-9])|[（(][0-9]+[）)]|——|第[一二三四五六七八九十]+[，,、])\s*"
+)
+
+
+def strip_ordinal(heading: str) -> str:
+    return _ORDINAL.sub("", heading.strip()).strip().rstrip("。；;")
+
+
+def shared_prefix(headings: list[str]) -> str:
+    """Leading characters (1–4) that every heading of a parallel set repeats."""
+    firsts = [_SEP.split(_QUOTES.sub("", strip_ordinal(h)))[0] for h in headings]
+    if len(firsts) < 2:
+        return ""
+    for k in range(4, 0, -1):
+        head = firsts[0][:k]
+        if len(head) == k and all(f.startswith(head) for f in firsts):
+            return head
+    return ""
+
+
+def shape(heading: str, prefix: str = "", siblings: int = 4) -> str:
+    """Coarse signature of a heading: ``抓项目、稳经济，…`` → ``3、3，*``.
+
+    Segment lengths (8 and more are one bucket), the prefix a parallel set
+    repeats kept literally (``致力4，*``; a single character only when a set
+    of four or more unbroken headings repeats it, as ``在…中…`` does), ``*``
+    for the free tail after the last break.
+    """
+    segs = [s for s in _SEP.split(_QUOTES.sub("", strip_ordinal(heading))) if s]
+    if not segs:
+        return ""
+    first = segs[0]
+    usable = len(prefix) >= 2 or (len(prefix) == 1 and len(segs) == 1 and siblings >= 4)
+    lead = prefix if usable and first.startswith(prefix) else ""
+    size = len(first) - len(lead)
+    head = lead + (("8+" if size >= 8 else str(size)) if size else "")
+    if len(segs) == 1:
+        return head
+    return "、".join([head] + ["8+" if len(s) >= 8 else str(len(s)) for s in segs[1:-1]]) + "，*"
