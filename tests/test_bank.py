@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import sqlite3
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -412,3 +415,69 @@ def test_an_office_bank_is_rebuilt_from_the_same_office_files(tmp_path, fake_min
     assert (only.reports, only.office_reports) == (1, 1) and fake_mine[-1] == ["003_ae52fde92ffdef5c#1"]
     with pytest.raises(UsageError, match="--only"):
         bankmod.build_bank(None, db=tmp_path / "none.sqlite", only=True)
+
+
+# ---------------------------------------------------------------- the build cache
+
+def bank_content(db: Path) -> dict[str, list[tuple]]:
+    """Everything a bank holds but the time it was built."""
+    with sqlite3.connect(db) as c:
+        out = {t: c.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+               for t in ("reports", "phrases", "sources", "keywords", "model", "grams")}
+        out["meta"] = c.execute("SELECT * FROM meta WHERE key != 'built' ORDER BY key").fetchall()
+    c.close()
+    return out
+
+
+def test_an_unchanged_corpus_is_rebuilt_from_the_cache_alone(built_bank, tmp_path):
+    # a user's second `caogao bank build`, in a new process: no segmenter, no scikit-learn, the same bank
+    again = tmp_path / "again.sqlite"
+    code = ("import sys\n"
+            "from caogao.bank import build_bank\n"
+            f"build_bank(db={str(again)!r})\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'jieba', 'rjieba', 'sklearn', 'numpy', 'scipy'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ)).stdout
+    assert out.strip() == "[]"
+    assert bank_content(again) == bank_content(built_bank)
+
+
+def test_after_one_report_changed_only_its_new_text_is_segmented(tmp_path, monkeypatch):
+    from caogao import names, tokenize
+
+    def new_process():  # forget what this process remembers, as each `caogao bank build` starts afresh
+        monkeypatch.setattr(tokenize, "_blocks", {})
+        monkeypatch.setattr(names, "_tags", {})
+
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
+    corpus = copy_reports(tmp_path / "corpus", "000", "003")
+    new_process()
+    bankmod.build_bank(db=tmp_path / "first.sqlite", corpus=[corpus])
+    added = "今年还将新建智慧农业示范园，培育乡村振兴带头人。"
+    report = next(corpus.glob("003_*"))
+    report.write_text(report.read_text(encoding="utf-8") + "\n" + added + "\n", encoding="utf-8")
+
+    new_process()
+    cut, tagged = [], []
+    real_cut, real_tag = tokenize._cut_blocks, names._tag_clauses
+    monkeypatch.setattr(tokenize, "_cut_blocks", lambda blocks: cut.extend(blocks) or real_cut(blocks))
+    monkeypatch.setattr(names, "_tag_clauses", lambda clauses: tagged.extend(clauses) or real_tag(clauses))
+    bankmod.build_bank(db=tmp_path / "second.sqlite", corpus=[corpus])
+    assert any("智慧农业示范园" in block for block in cut)  # the new text was read …
+    assert all(block in added for block in cut)  # … and nothing else was segmented again
+    assert all(clause in added for clause in tagged)
+
+
+def test_a_corrupt_build_cache_is_rebuilt_not_a_crash(tmp_path, monkeypatch):
+    corpus = copy_reports(tmp_path / "corpus", "000", "003")
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "clean"))
+    bankmod.build_bank(db=tmp_path / "clean.sqlite", corpus=[corpus])
+    home = tmp_path / "damaged"
+    home.mkdir()
+    monkeypatch.setenv("CAOGAO_HOME", str(home))
+    (home / "build-cache.sqlite").write_bytes(b"\x00garbage, not SQLite" * 500)
+    bankmod.build_bank(db=tmp_path / "bank.sqlite", corpus=[corpus])
+    assert bank_content(tmp_path / "bank.sqlite") == bank_content(tmp_path / "clean.sqlite")
+    with sqlite3.connect(home / "build-cache.sqlite") as c:  # a working cache again, filled by this build
+        assert c.execute("SELECT count(*) FROM kv").fetchone()[0] > 0
+    c.close()

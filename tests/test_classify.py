@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from caogao.classify import LinearModel, SectionClassifier, weak_label
-from caogao.labelling import evaluate_lor, weak_rows
+from caogao.labelling import evaluate_lor, training_set, weak_rows
 from caogao.taxonomy import ALL_TYPES, SECTION_TYPES
 
 GOLD = Path(__file__).parent / "data" / "gold.tsv"
@@ -105,3 +105,22 @@ def test_weak_label_reads_the_heading_first():
 def test_fit_refuses_a_single_class():
     with pytest.raises(ValueError):
         SectionClassifier().fit(["一", "二"], ["经济发展", "经济发展"])
+
+
+def test_repeated_rows_are_fitted_once_with_their_count_as_weight():
+    rows = [("a#1", "抓项目稳经济", "经济发展")] * 3 + [("b#1", "抓项目稳经济", "经济发展"), ("b#1", "生态优先", "生态环境")]
+    texts, labels, weights = training_set(rows)
+    assert list(zip(texts, labels, weights)) == [("抓项目稳经济", "经济发展", 4.0), ("生态优先", "生态环境", 1.0)]
+
+
+def test_a_capped_training_set_keeps_every_label_and_the_most_repeated_rows(monkeypatch):
+    import caogao.labelling as labelling
+
+    monkeypatch.setattr(labelling, "MAX_TRAINING_ROWS", 4)
+    monkeypatch.setattr(labelling, "_MIN_PER_LABEL", 1)
+    rows = ([("r", "重点项目加快推进", "项目建设")] * 5 + [("r", "河长制全面落实", "生态环境")]
+            + [("r", f"经济运行第{i}句", "经济发展") for i in range(6)] + [("r", "工业经济稳中有进", "经济发展")] * 3)
+    texts, labels, weights = training_set(rows)
+    assert len(texts) == 4 and set(labels) == {"项目建设", "生态环境", "经济发展"}
+    assert {"重点项目加快推进", "河长制全面落实", "工业经济稳中有进"} <= set(texts)
+    assert set(training_set(list(reversed(rows)))[0]) == set(texts)  # the same rows whatever the reading order

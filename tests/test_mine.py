@@ -165,3 +165,14 @@ def test_too_little_text_is_a_clear_error_not_a_crash():
     with pytest.raises(BankError) as info:
         mine([tiny])
     assert "太少" in info.value.message and info.value.hint
+
+
+def test_rjieba_and_jieba_cut_the_corpus_alike(reports):
+    """The bank must not depend on which segmenter is installed: rjieba, as caogao uses it, cuts as jieba does."""
+    pytest.importorskip("rjieba")
+    from caogao import tokenize
+
+    runs = sorted({b for r in reports for b in tokenize._BLOCK_RE.findall(r.text)})
+    jieba_cut, rjieba_cut = tokenize._get_tokenizer().cut, tokenize._get_rjieba().cut
+    assert len(runs) > 5000
+    assert [b for b in runs if list(jieba_cut(b)) != tokenize._normalise(rjieba_cut(b))] == []

@@ -42,16 +42,21 @@ def digest(namespace: str, text: str) -> bytes:
     return hashlib.blake2b(f"{namespace}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _today() -> int:
-    return int(time.time() // 86400)
+def _now() -> int:
+    return time.time_ns() // 1000  # microseconds: entries written later are dropped later
+
+
+_DAY = 86_400_000_000
 
 
 class Cache:
     """String values by (namespace, text), persisted in one SQLite file."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, *, max_bytes: int = MAX_BYTES,
+                 timeout: float = 5.0) -> None:
         self.path = Path(path) if path is not None else home() / FILE_NAME
         self.max_bytes = max_bytes
+        self.timeout = timeout  # how long a write waits for another build's
         self.disabled = False
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
@@ -63,7 +68,7 @@ class Cache:
             if self._conn is not None:
                 _inherited.append(self._conn)  # never closed here: closing would touch the parent's
             self._conn, self._pid = None, os.getpid()
-            conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last writes costs time only
@@ -127,19 +132,19 @@ class Cache:
         def work(conn: sqlite3.Connection) -> dict[str, str]:
             found: dict[str, str] = {}
             stale: list[bytes] = []
-            today = _today()
+            now = _now()
             wanted = list(keys)
             for i in range(0, len(wanted), _BATCH):
                 chunk = wanted[i:i + _BATCH]
                 for key, value, used in conn.execute(
                         f"SELECT key, value, used FROM kv WHERE key IN ({','.join('?' * len(chunk))})", chunk):
                     found[keys[key]] = value
-                    if used < today:
+                    if used < now - _DAY:
                         stale.append(key)
-            if stale:  # mark as used at most once a day: reads stay reads
+            if stale:  # mark as used at most once a day: most reads stay reads
                 with contextlib.suppress(sqlite3.OperationalError), conn:
                     conn.execute("BEGIN IMMEDIATE")
-                    conn.executemany("UPDATE kv SET used = ? WHERE key = ?", [(today, k) for k in stale])
+                    conn.executemany("UPDATE kv SET used = ? WHERE key = ?", [(now, k) for k in stale])
             return found
 
         return self._run(work) or {}
@@ -151,8 +156,8 @@ class Cache:
         """Store values; best effort (a locked or read-only cache is skipped)."""
         if not items:
             return
-        today = _today()
-        rows = [(digest(namespace, t), v, today) for t, v in items.items()]
+        now = _now()
+        rows = [(digest(namespace, t), v, now) for t, v in items.items()]
 
         def work(conn: sqlite3.Connection) -> None:
             with conn:

@@ -1,0 +1,68 @@
+"""The build cache: values survive the process, and a damaged, full or busy cache never breaks a build."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from caogao.segment_cache import Cache
+
+
+def test_values_persist_by_namespace_and_text(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    Cache(path).put_many("cut", {"乡村振兴": "乡村振兴", "抓项目稳经济": "抓 项目 稳 经济"})
+    again = Cache(path)  # another process would open it the same way
+    assert again.get_many("cut", ["抓项目稳经济", "乡村振兴", "没存过"]) == {
+        "抓项目稳经济": "抓 项目 稳 经济", "乡村振兴": "乡村振兴"}
+    assert again.get("pos", "乡村振兴") is None  # namespaces do not mix
+    again.put("cut", "乡村振兴", "乡村 振兴")
+    assert Cache(path).get("cut", "乡村振兴") == "乡村 振兴"
+
+
+def test_a_corrupt_cache_file_is_replaced_not_an_error(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    path.write_bytes(b"this is not a database at all" * 100)
+    cache = Cache(path)
+    assert cache.get_many("cut", ["乡村振兴"]) == {}
+    cache.put("cut", "乡村振兴", "乡村振兴")
+    assert Cache(path).get("cut", "乡村振兴") == "乡村振兴"
+    with sqlite3.connect(path) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    c.close()
+
+
+def test_size_is_bounded_and_recent_entries_survive(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    cache = Cache(path, max_bytes=400_000)
+    value = "字" * 2000  # about 6 kB a row
+    for batch in range(20):
+        cache.put_many("reports", {f"{batch}-{i}": value for i in range(10)})
+    with sqlite3.connect(path) as c:
+        rows = c.execute("SELECT count(*) FROM kv").fetchone()[0]
+    c.close()
+    assert rows * 6000 < 800_000  # trimmed, not 200 rows (1.2 MB)
+    assert cache.get("reports", "19-9") == value  # the latest batch is still there
+
+
+def test_a_busy_cache_skips_the_write_and_still_reads(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    Cache(path).put("cut", "乡村振兴", "乡村振兴")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another build in the middle of its write
+    try:
+        busy = Cache(path, timeout=0.1)
+        busy.put("cut", "营商环境", "营商环境")  # returns without raising
+        assert busy.get("cut", "乡村振兴") == "乡村振兴"
+        assert not busy.disabled
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    busy.put("cut", "营商环境", "营商环境")
+    assert Cache(path).get("cut", "营商环境") == "营商环境"
+
+
+def test_an_unusable_location_means_no_cache_not_an_error(tmp_path):
+    folder = tmp_path / "cache.sqlite"
+    folder.mkdir()  # a folder where the file should be
+    cache = Cache(folder)
+    cache.put("cut", "乡村振兴", "乡村振兴")
+    assert cache.get("cut", "乡村振兴") is None
