@@ -208,7 +208,7 @@ def test_chinese_ordinals():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_review_headings_form_one_parallel_set_with_the_users_own(facts, bank, seed):
-    from caogao.mine import shape
+    from caogao.shapes import shape
 
     blocks = compose(facts, bank, seed=seed)
     parts = [i for i, b in enumerate(blocks) if b.kind == "part"]

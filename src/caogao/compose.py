@@ -205,7 +205,7 @@ class Picker:
         the user's own titles counting towards their shape. Sections still
         without a heading get the best generic heading of their type.
         """
-        from .mine import shape as shape_of  # string rules only; no segmenter
+        from .shapes import shape as shape_of
 
         need = [i for i, g in enumerate(given) if not g]
         out = [strip_end(g) if g else "" for g in given]
