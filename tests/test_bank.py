@@ -481,3 +481,44 @@ def test_a_corrupt_build_cache_is_rebuilt_not_a_crash(tmp_path, monkeypatch):
     with sqlite3.connect(home / "build-cache.sqlite") as c:  # a working cache again, filled by this build
         assert c.execute("SELECT count(*) FROM kv").fetchone()[0] > 0
     c.close()
+
+
+@pytest.fixture(scope="module")
+def edited_corpus(tmp_path_factory):
+    """Two reports, the build cache of a build before one of them was edited, and the bank of the edited ones."""
+    root = tmp_path_factory.mktemp("edited")
+    corpus = copy_reports(root / "corpus", "000", "003")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAOGAO_HOME", str(root / "before"))
+        bankmod.build_bank(db=root / "before.sqlite", corpus=[corpus])
+        report = next(corpus.glob("000_*"))
+        report.write_text(report.read_text(encoding="utf-8") + "\n全面推进乡村振兴，持续改善农村人居环境。\n",
+                          encoding="utf-8")
+        mp.setenv("CAOGAO_HOME", str(root / "fresh"))  # no previous model: this build waits for the fit
+        bankmod.build_bank(db=root / "fresh.sqlite", corpus=[corpus])
+    return corpus, root / "before", root / "fresh.sqlite"
+
+
+@pytest.mark.parametrize("guess", ["right", "wrong"])
+def test_an_edited_corpus_gets_the_bank_a_fresh_build_would_give(edited_corpus, tmp_path, monkeypatch, guess):
+    # After an edit the classifier is refitted on the other core while mining goes on with the
+    # corpus's previous model; whether that model labels every unit the same or not, the bank
+    # must be the one a build that waited for the fit gives.
+    from caogao.labelling import Labelling
+
+    corpus, before, fresh = edited_corpus
+    shutil.copytree(before, tmp_path / "home")
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
+    provisional, real_label = [], Labelling.label
+
+    def label(self, **kw):
+        real_label(self, **kw)
+        provisional.append(self.provisional)
+        if self.provisional and guess == "wrong":
+            for u in self._open:
+                u.label = "经济发展"
+
+    monkeypatch.setattr(Labelling, "label", label)
+    bankmod.build_bank(db=tmp_path / "after.sqlite", corpus=[corpus])
+    assert provisional == [True]
+    assert bank_content(tmp_path / "after.sqlite") == bank_content(fresh)

@@ -300,7 +300,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
     say("分词", 1, 4)
     names = corpus_names(r.text for r in reports)
     try:
-        model = labelling.finish()
+        labelling.label(provisional=True)  # a fit still running: mine with the reports' previous model
     except ValueError as exc:
         raise _too_little() from exc
     say("分类", 2, 4)
@@ -308,6 +308,23 @@ def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
         stem = re.sub(r"(镇|乡|街道)$", "", c["town"])
         names.update(n for n in (c["town"], stem) if len(n) >= 2 and not re.search("[Xx]", n))
     reason = GenericCheck(names)
+    phrases, keywords = _phrases(units, contexts, tokens, reason, names, say)
+    try:
+        same = labelling.settle()
+    except ValueError as exc:
+        raise _too_little() from exc
+    if not same:  # the fitted model labels some unit otherwise: mine again with its labels
+        phrases, keywords = _phrases(units, contexts, tokens, reason, names, lambda *_: None)
+    say("评分", 4, 4)
+    return Mined(phrases=phrases, keywords=keywords, model=labelling.weights,
+                 labels={u.path: u.label or "" for u in units})
+
+
+def _phrases(units: list[_Unit], contexts: dict[str, dict], tokens: dict[str, list[str]], reason: GenericCheck,
+             names: set[str], say: Progress) -> tuple[list[Phrase], dict[str, list[str]]]:
+    """Phrases and keywords from labelled units: what mining does once every unit has its type."""
+    from .tokenize import segment_many
+
     col, clauses = _collect(units, contexts, reason)
     _recurring(col, clauses)
     say("短语", 3, 4)
@@ -327,6 +344,4 @@ def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
     phrases.sort(key=lambda p: (p.section, p.kind, -p.score, p.text))
     keywords = {label: [t for t, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:20]]
                 for label, w in sorted(weights.items())}
-    say("评分", 4, 4)
-    return Mined(phrases=phrases, keywords=keywords, model=model,
-                 labels={u.path: u.label or "" for u in units})
+    return phrases, keywords

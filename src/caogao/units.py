@@ -31,7 +31,7 @@ class _Unit:
     body: str                 # everything under it, children's headings and text included
     own: str                  # its own text, children excluded (figures come from here)
     kind: str                 # heading1 | heading2 | item | part
-    label: str | None = None  # fixed by structure (part kinds), else classify.label_units decides
+    label: str | None = None  # fixed by structure (part kinds), else labelling.Labelling decides
     parent: "_Unit | None" = None
     siblings: list[str] = field(default_factory=list)
     weak: str | None = None
