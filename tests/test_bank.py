@@ -442,45 +442,15 @@ def test_an_unchanged_corpus_is_rebuilt_from_the_cache_alone(built_bank, tmp_pat
     assert bank_content(again) == bank_content(built_bank)
 
 
-def test_after_one_report_changed_only_its_new_text_is_segmented(tmp_path, monkeypatch):
+ADDED = "今年还将新建智慧农业示范园，培育乡村振兴带头人。"
+
+
+def forget_in_process(mp) -> None:
+    """Drop the words and tags this process remembers, as each `caogao bank build` starts afresh."""
     from caogao import names, tokenize
 
-    def new_process():  # forget what this process remembers, as each `caogao bank build` starts afresh
-        monkeypatch.setattr(tokenize, "_blocks", {})
-        monkeypatch.setattr(names, "_tags", {})
-
-    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
-    corpus = copy_reports(tmp_path / "corpus", "000", "003")
-    new_process()
-    bankmod.build_bank(db=tmp_path / "first.sqlite", corpus=[corpus])
-    added = "今年还将新建智慧农业示范园，培育乡村振兴带头人。"
-    report = next(corpus.glob("003_*"))
-    report.write_text(report.read_text(encoding="utf-8") + "\n" + added + "\n", encoding="utf-8")
-
-    new_process()
-    cut, tagged = [], []
-    real_cut, real_tag = tokenize._cut_blocks, names._tag_clauses
-    monkeypatch.setattr(tokenize, "_cut_blocks", lambda blocks: cut.extend(blocks) or real_cut(blocks))
-    monkeypatch.setattr(names, "_tag_clauses", lambda clauses: tagged.extend(clauses) or real_tag(clauses))
-    bankmod.build_bank(db=tmp_path / "second.sqlite", corpus=[corpus])
-    assert any("智慧农业示范园" in block for block in cut)  # the new text was read …
-    assert all(block in added for block in cut)  # … and nothing else was segmented again
-    assert all(clause in added for clause in tagged)
-
-
-def test_a_corrupt_build_cache_is_rebuilt_not_a_crash(tmp_path, monkeypatch):
-    corpus = copy_reports(tmp_path / "corpus", "000", "003")
-    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "clean"))
-    bankmod.build_bank(db=tmp_path / "clean.sqlite", corpus=[corpus])
-    home = tmp_path / "damaged"
-    home.mkdir()
-    monkeypatch.setenv("CAOGAO_HOME", str(home))
-    (home / "build-cache.sqlite").write_bytes(b"\x00garbage, not SQLite" * 500)
-    bankmod.build_bank(db=tmp_path / "bank.sqlite", corpus=[corpus])
-    assert bank_content(tmp_path / "bank.sqlite") == bank_content(tmp_path / "clean.sqlite")
-    with sqlite3.connect(home / "build-cache.sqlite") as c:  # a working cache again, filled by this build
-        assert c.execute("SELECT count(*) FROM kv").fetchone()[0] > 0
-    c.close()
+    mp.setattr(tokenize, "_blocks", {})
+    mp.setattr(names, "_tags", {})
 
 
 @pytest.fixture(scope="module")
@@ -489,14 +459,45 @@ def edited_corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("edited")
     corpus = copy_reports(root / "corpus", "000", "003")
     with pytest.MonkeyPatch.context() as mp:
+        forget_in_process(mp)
         mp.setenv("CAOGAO_HOME", str(root / "before"))
         bankmod.build_bank(db=root / "before.sqlite", corpus=[corpus])
         report = next(corpus.glob("000_*"))
-        report.write_text(report.read_text(encoding="utf-8") + "\n全面推进乡村振兴，持续改善农村人居环境。\n",
-                          encoding="utf-8")
+        report.write_text(report.read_text(encoding="utf-8") + "\n" + ADDED + "\n", encoding="utf-8")
         mp.setenv("CAOGAO_HOME", str(root / "fresh"))  # no previous model: this build waits for the fit
         bankmod.build_bank(db=root / "fresh.sqlite", corpus=[corpus])
     return corpus, root / "before", root / "fresh.sqlite"
+
+
+def test_after_one_report_changed_only_its_new_text_is_segmented(edited_corpus, tmp_path, monkeypatch):
+    from caogao import names, tokenize
+
+    corpus, before, fresh = edited_corpus
+    shutil.copytree(before, tmp_path / "home")
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
+    forget_in_process(monkeypatch)
+    cut, tagged = [], []
+    real_cut, real_tag = tokenize._cut_blocks, names._tag_clauses
+    monkeypatch.setattr(tokenize, "_cut_blocks", lambda blocks: cut.extend(blocks) or real_cut(blocks))
+    monkeypatch.setattr(names, "_tag_clauses", lambda clauses: tagged.extend(clauses) or real_tag(clauses))
+    bankmod.build_bank(db=tmp_path / "bank.sqlite", corpus=[corpus])
+    assert any("智慧农业示范园" in block for block in cut)  # the new text was read …
+    assert all(block in ADDED for block in cut)  # … and nothing else was segmented again
+    assert all(clause in ADDED for clause in tagged)
+    assert bank_content(tmp_path / "bank.sqlite") == bank_content(fresh)
+
+
+def test_a_corrupt_build_cache_is_rebuilt_not_a_crash(edited_corpus, tmp_path, monkeypatch):
+    corpus, _, fresh = edited_corpus
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("CAOGAO_HOME", str(home))
+    (home / "build-cache.sqlite").write_bytes(b"\x00garbage, not SQLite" * 500)
+    bankmod.build_bank(db=tmp_path / "bank.sqlite", corpus=[corpus])
+    assert bank_content(tmp_path / "bank.sqlite") == bank_content(fresh)
+    with sqlite3.connect(home / "build-cache.sqlite") as c:  # a working cache again, filled by this build
+        assert c.execute("SELECT count(*) FROM kv").fetchone()[0] > 0
+    c.close()
 
 
 @pytest.mark.parametrize("guess", ["right", "wrong"])
