@@ -76,7 +76,7 @@ def weak_rows(reports: Iterable) -> list[tuple[str, str, str]]:
 
 # ------------------------------------------------------------ fitting on a corpus
 
-MAX_TRAINING_ROWS = 20_000  # distinct rows: a fit of about 3 s (the shipped corpus has 2041)
+MAX_TRAINING_ROWS = 20_000  # distinct rows (the shipped corpus has 2041): a fit of seconds, not minutes
 _MIN_PER_LABEL = 50
 
 

@@ -8,8 +8,8 @@ forked worker while this process goes on with work that does not need it.
 Workers are forked, so they start with everything this process has loaded
 (jieba's dictionary, the user dictionary) instead of loading it again. Where
 fork is unavailable, or a worker dies, the work is done here instead: the
-result is the same, only slower. Functions and arguments must be picklable
-(module-level functions, plain data).
+result is the same, only slower; ``CAOGAO_NO_FORK=1`` asks for that too.
+Functions and arguments must be picklable (module-level functions, plain data).
 """
 
 from __future__ import annotations
