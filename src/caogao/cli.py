@@ -68,7 +68,7 @@ def main() -> None:
 # The commands below import their library modules inside the function body:
 # a command pays only for what it uses.
 from pathlib import Path  # noqa: E402
-from typing import List, Optional  # noqa: E402
+from typing import Optional  # noqa: E402
 
 from .cli_common import err, print_json, user_errors  # noqa: E402
 

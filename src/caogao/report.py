@@ -8,7 +8,7 @@ importing the parser.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 # Part names, in the order they appear in a report.
 PART_NAMES = ("开场", "回顾", "致谢", "存在问题", "计划", "结束语")
