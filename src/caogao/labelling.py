@@ -111,8 +111,6 @@ def training_set(rows: Iterable[tuple[str, str, str]]) -> tuple[list[str], list[
 
 def fit_weights(texts: list[str], labels: list[str], weights: list[float]) -> dict:
     """Fit a ``SectionClassifier`` and return its weights (run in a worker process, or here)."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(var, "1")  # the other core is tagging POS meanwhile
     return SectionClassifier().fit(texts, labels, weights).to_weights()
 
 
