@@ -69,6 +69,7 @@ def load(paths: Sequence[str | os.PathLike]) -> tuple[list[Report], list[str]]:
     """Read and parse files and folders as ``structure.load_corpus`` does, through the cache."""
     from .ingest import read_many
     from .parallel import split_map
+    from .structure import gather
     from .segment_cache import default_cache
 
     pairs, warnings = read_many(list(paths))
@@ -86,22 +87,9 @@ def load(paths: Sequence[str | os.PathLike]) -> tuple[list[Report], list[str]]:
         new = {f"{name}\0{text}": found for (text, name), found in zip(missing, fresh)}
         cache.put_many(namespace, {k: encode(v) for k, v in new.items()})
         parsed.update(new)
-    # from here on as structure.load_corpus
-    reports: list[Report] = []
-    seen_ids: set[str] = set()
-    used: set[str] = set()
-    for (path, _), key in zip(pairs, keys):
-        found = parsed[key]
-        if key in used:  # one text under one name twice: its reports are renamed below, so copy them
-            found = decode(encode(found)) or []
+    found, used = [], set()
+    for key in keys:
+        # one text under one name twice: gather() may rename its reports, so each gets its own copy
+        found.append(decode(encode(parsed[key])) or [] if key in used else parsed[key])
         used.add(key)
-        if not found:
-            warnings.append(f"{path}：没有找到报告（缺少标题，也没有“工作回顾”等部分），已跳过")
-        for report in found:
-            if report.id in seen_ids:  # two files with one name in different folders
-                stem, n = report.id.rsplit("#", 1)
-                report.id = f"{path.parent.name}/{stem}#{n}"
-                warnings.append(f"{path}：与另一文件同名，编号改为 {report.id}")
-            seen_ids.add(report.id)
-            reports.append(report)
-    return reports, warnings
+    return gather(pairs, found, warnings), warnings

@@ -105,20 +105,29 @@ def load_corpus(paths: Iterable[str | Path] | None = None) -> tuple[list[Report]
     from .ingest import read_many
 
     pairs, warnings = read_many([corpus_dir()] if paths is None else list(paths))
+    found = [parse_file(text, path.name) for path, text in pairs]
+    return gather(pairs, found, warnings), warnings
+
+
+def gather(pairs: list[tuple[Path, str]], found: list[list[Report]], warnings: list[str]) -> list[Report]:
+    """The reports of every file in order, with ids made unique across files.
+
+    A file with no report becomes a warning; a second file of the same name
+    (in another folder) gets its folder name in its reports' ids.
+    """
     reports: list[Report] = []
     seen_ids: set[str] = set()
-    for path, text in pairs:
-        found = parse_file(text, path.name)
-        if not found:
+    for (path, _), file_reports in zip(pairs, found):
+        if not file_reports:
             warnings.append(f"{path}：没有找到报告（缺少标题，也没有“工作回顾”等部分），已跳过")
-        for report in found:
+        for report in file_reports:
             if report.id in seen_ids:  # two files with one name in different folders
                 stem, n = report.id.rsplit("#", 1)
                 report.id = f"{path.parent.name}/{stem}#{n}"
                 warnings.append(f"{path}：与另一文件同名，编号改为 {report.id}")
             seen_ids.add(report.id)
             reports.append(report)
-    return reports, warnings
+    return reports
 
 
 # ---- file → paragraphs → one list of paragraphs per report ----------------
