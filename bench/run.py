@@ -162,7 +162,7 @@ def main() -> None:
     shipped = sorted((ROOT / "corpus").glob("*.txt"))
     rows: list[tuple[str, dict, dict | None]] = []
 
-    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}", flush=True)
+    print("measuring (a few minutes; the table follows) …", flush=True)
     floor_imports = measure([PY, "-c", "import docx, jinja2, yaml"], runs=runs)
     rows.append(("floor: import docx, jinja2, yaml", floor_imports, None))
 
