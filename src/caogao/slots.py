@@ -107,6 +107,11 @@ def specific_reason(text: str, names: set[str]) -> str | None:
     return GenericCheck(names)(text)
 
 
+# Sources circulate with a leader's name cut out (以习近平同志为核心 → 以同志为核心,
+# 习近平新时代… → 新时代…为指导 is still whole); such a sentence must not be lent as it is.
+_REDACTED = re.compile(r"以同志为核心|在同志的|同志关于")
+
+
 class GenericCheck:
     """``specific_reason`` for one corpus's names: each text judged once, names found by one regex."""
 
@@ -127,6 +132,8 @@ class GenericCheck:
             return "引号"
         if "…" in text:  # a frame (在…的坚强领导下): its gap is the writer's, no slot drafting fills
             return "空缺"
+        if _REDACTED.search(text):  # a name cut out by whoever circulated the report
+            return "删节"
         return None
 
     def prefetch(self, texts: Iterable[str]) -> None:
