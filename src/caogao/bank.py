@@ -31,7 +31,9 @@ from .fsutil import atomic_path
 from .paths import corpus_dir, default_bank_path
 from .taxonomy import ALL_TYPES, KINDS, require_kind, require_type
 
-SCHEMA_VERSION = 1
+# Raised whenever what a bank holds changes, not only its tables: a bank mined by
+# older rules is rebuilt, never read as if it were current.
+SCHEMA_VERSION = 2  # 2: sentences with a redacted name are no longer generic
 APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever its schema
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
