@@ -173,9 +173,9 @@ def test_draft_edited_in_word(draft, facts, tmp_path):
     # Rewrote a heading in another shape; pasted a paragraph from elsewhere.
     p = para(doc, "四、强保障")
     retype(p, "四、民生保障持续改善")
-    pasted = insert_after(para(doc, "就业社保扎实推进"),
-                          "落实粮食播种面积3.25万亩，整治撂荒耕地420亩，新建高标准农田2800亩。"
-                          "城镇调查失业率同比下降0.3%,社会大局稳定。")
+    insert_after(para(doc, "就业社保扎实推进"),
+                 "落实粮食播种面积3.25万亩，整治撂荒耕地420亩，新建高标准农田2800亩。"
+                 "城镇调查失业率同比下降0.3%,社会大局稳定。")
     # Plan part: deleted section 二, added a section typed in the Normal style.
     gone = para(doc, "二、在夯实")
     for el in [gone._p.getnext(), gone._p]:

@@ -169,3 +169,9 @@ def test_check_exit_codes_clean_findings_and_usage(tmp_path):
     assert usage.exit_code == 2 and "bad.yaml" in usage.output and "Traceback" not in usage.output
     missing = runner.invoke(app, ["check", str(tmp_path / "无.docx")])
     assert missing.exit_code == 2
+
+
+def test_out_of_range_option_is_told_in_chinese(tmp_path):
+    out = subprocess.run([sys.executable, "-c", "from caogao.cli import main; main()", "bank", "search", "x", "--limit", "0"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert out.returncode == 2 and "至少应为 1" in out.stderr and "range" not in out.stderr

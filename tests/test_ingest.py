@@ -224,8 +224,8 @@ def test_docx_tracked_changes_read_as_final_text(tmp_path, simple_docx):
         xml = z.read("word/document.xml").decode("utf-8")
     edited = xml.replace(
         "<w:body>",
-        f'<w:body><w:p><w:r><w:t>同比增长</w:t></w:r><w:del w:id="1" w:author="a"><w:r><w:delText>5%</w:delText>'
-        f'</w:r></w:del><w:ins w:id="2" w:author="a"><w:r><w:t>8%</w:t></w:r></w:ins></w:p>', 1)
+        '<w:body><w:p><w:r><w:t>同比增长</w:t></w:r><w:del w:id="1" w:author="a"><w:r><w:delText>5%</w:delText>'
+        '</w:r></w:del><w:ins w:id="2" w:author="a"><w:r><w:t>8%</w:t></w:r></w:ins></w:p>', 1)
     assert w in xml
     data = _rezip(simple_docx, {"word/document.xml": edited.encode("utf-8")})
     assert read_text(_write(tmp_path / "修订.docx", data)).startswith("同比增长8%\n")

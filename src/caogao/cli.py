@@ -31,6 +31,8 @@ _USAGE_MESSAGES = (
     (r"is not one of", "不是以下之一："),
     (r"Input should be a valid integer.*", "应为整数。"),
     (r"'([^']*)' is not a valid int(?: range)?\.?", r"“\1”不是整数。"),
+    (r"(\S+) is not in the range x>=(\S+?)\.?$", r"\1 太小，至少应为 \2。"),
+    (r"(\S+) is not in the range x<=(\S+?)\.?$", r"\1 太大，至多应为 \2。"),
     (r"'([^']*)' is not a valid float(?: range)?\.?", r"“\1”不是数字。"),
 )
 

@@ -22,7 +22,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable
 
 from .errors import BankError
 from .report import Report, split_sentences
