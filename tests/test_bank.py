@@ -215,7 +215,7 @@ def test_a_failed_build_leaves_the_old_bank_and_no_temporary_file(fixture_db, tm
 
 def test_search_index_is_used_for_substring_queries(bank):
     plan = bank._db.execute(
-        "EXPLAIN QUERY PLAN SELECT phrase_id FROM grams WHERE gram IN ('生态') GROUP BY phrase_id").fetchall()
+        "EXPLAIN QUERY PLAN SELECT gram, ids FROM grams WHERE gram IN ('生态', '环境')").fetchall()
     assert any("USING PRIMARY KEY" in row[-1] or "USING INDEX" in row[-1] for row in plan)
 
 
@@ -292,6 +292,18 @@ def corpus_names() -> set[str]:
                          if len(w) >= 2 and f.startswith(PROPER_NOUN) and not freq.get(w)
                          and not re.search("[村镇]", w))  # 镇域, 兴村: words, not names
     return {n for n in names - NOT_NAMES if not re.search(r"[Xx]", n)}
+
+
+def test_a_common_word_finds_every_phrase_containing_it_however_many(tmp_path):
+    # more phrases share 建设 than one SQLite query may name: every one is still found, with its source
+    many = [Ph(f"第{i}项建设任务", "经济发展", "item", 0.5, True, sources=[Src(f"报告{i}", "一、", f"r#{i}")])
+            for i in range(2500)]
+    write_bank(tmp_path / "big.sqlite", Mined(many + [Ph("别的说法", "总述", "set_phrase", 0.5, True)], {}, {}))
+    with PhraseBank(tmp_path / "big.sqlite") as b:
+        found = b.search("建设", limit=None)
+    assert sorted(h.text for h in found) == sorted(p.text for p in many)
+    assert all(h.sources == [{"report": f"报告{h.text[1:-5]}", "heading": "一、", "report_id": f"r#{h.text[1:-5]}"}]
+               for h in found)
 
 
 def test_no_generic_phrase_carries_a_figure_a_redaction_or_a_corpus_name(built_bank):
@@ -423,7 +435,7 @@ def bank_content(db: Path) -> dict[str, list[tuple]]:
     """Everything a bank holds but the time it was built."""
     with sqlite3.connect(db) as c:
         out = {t: c.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
-               for t in ("reports", "phrases", "sources", "keywords", "model", "grams")}
+               for t in ("reports", "phrases", "places", "keywords", "model", "grams")}
         out["meta"] = c.execute("SELECT * FROM meta WHERE key != 'built' ORDER BY key").fetchall()
     c.close()
     return out

@@ -33,7 +33,7 @@ from .taxonomy import ALL_TYPES, KINDS, require_kind, require_type
 
 # Raised whenever what a bank holds changes, not only its tables: a bank mined by
 # older rules is rebuilt, never read as if it were current.
-SCHEMA_VERSION = 2  # 2: sentences with a redacted name are no longer generic
+SCHEMA_VERSION = 3  # 2: sentences with a redacted name are no longer generic; 3: sources as places
 APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever its schema
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
@@ -49,21 +49,22 @@ CREATE TABLE phrases (id INTEGER PRIMARY KEY, text TEXT NOT NULL, section TEXT N
                       kind TEXT NOT NULL, score REAL NOT NULL, generic INTEGER NOT NULL,
                       shape TEXT NOT NULL, tokens TEXT NOT NULL, n_reports INTEGER NOT NULL,
                       origin TEXT NOT NULL CHECK (origin IN ('shipped', 'office')),
-                      prior REAL NOT NULL);
-CREATE TABLE sources (phrase_id INTEGER NOT NULL REFERENCES phrases (id), report TEXT,
-                      heading TEXT, report_id TEXT);
+                      prior REAL NOT NULL, places TEXT NOT NULL);
+-- Where phrases come from: a report and the heading the phrase sits under. A phrase's
+-- places column lists their ids (JSON): a big corpus gives a set phrase a thousand
+-- sources, and one row per source made writing the bank its slowest step.
+CREATE TABLE places (id INTEGER PRIMARY KEY, report TEXT, heading TEXT, report_id TEXT);
 CREATE TABLE keywords (section TEXT NOT NULL, rank INTEGER NOT NULL, word TEXT NOT NULL,
                        PRIMARY KEY (section, rank));
 CREATE TABLE model (id INTEGER PRIMARY KEY CHECK (id = 1), weights TEXT NOT NULL);
--- Character bigrams -> phrases: a Chinese substring query intersects its bigrams here
--- and verifies the candidates with instr(); one-character queries scan instead.
-CREATE TABLE grams (gram TEXT NOT NULL, phrase_id INTEGER NOT NULL,
-                    PRIMARY KEY (gram, phrase_id)) WITHOUT ROWID;
+-- Character bigrams -> phrases (ids as a JSON list, ascending): a Chinese substring query
+-- intersects its bigrams' lists and verifies the candidates with instr(); one-character
+-- queries scan instead.
+CREATE TABLE grams (gram TEXT PRIMARY KEY, ids TEXT NOT NULL) WITHOUT ROWID;
 """
 # Made once the rows are in: building an index at the end is faster than keeping it up to date.
 _INDEXES = """
 CREATE INDEX phrases_section_kind ON phrases (section, kind);
-CREATE INDEX sources_phrase ON sources (phrase_id);
 """
 
 
@@ -160,6 +161,11 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
+def _int_list(ids: list[int]) -> str:
+    """A JSON list of ids, written directly: a big bank has tens of thousands of them."""
+    return f"[{','.join(map(str, ids))}]"
+
+
 def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *,
                office_ids: Iterable[str] = (), meta: dict | None = None) -> BuildStats:
     """Store a ``Mined`` result (phrases, keywords, model) as a bank at ``db``, atomically."""
@@ -185,21 +191,22 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
             c.executemany("INSERT INTO reports VALUES (?,?,?,?,?,?)", [
                 (r.id, r.title, r.file, r.year, r.period, "office" if r.id in office else "shipped")
                 for r in reports])
-            rows, source_rows = [], []
+            rows: list[tuple] = []
+            places: dict[tuple, int] = {}  # (report, heading, report id) → place id, in order met
             grams: dict[str, list[int]] = {}
             for pid, p in enumerate(phrases, 1):
                 origin = "office" if any(s.report_id in office for s in p.sources) else "shipped"
                 # prior: the phrase's own worth, before any query (score, then spread)
                 prior = 0.6 * max(p.score, 0.0) / max_score + 0.4 * math.log1p(p.n_reports) / math.log1p(max_n)
+                ids = [places.setdefault((s.report, s.heading, s.report_id), len(places) + 1) for s in p.sources]
                 rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
-                             json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior))
-                source_rows += [(pid, s.report, s.heading, s.report_id) for s in p.sources]
+                             json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior,
+                             _int_list(ids)))
                 for g in _bigrams(p.text):
                     grams.setdefault(g, []).append(pid)
-            c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-            c.executemany("INSERT INTO sources VALUES (?,?,?,?)", source_rows)
-            # in key order, which is fast: each gram's ids are already ascending
-            c.executemany("INSERT INTO grams VALUES (?,?)", ((g, pid) for g in sorted(grams) for pid in grams[g]))
+            c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            c.executemany("INSERT INTO places VALUES (?,?,?,?)", ((i, *key) for key, i in places.items()))
+            c.executemany("INSERT INTO grams VALUES (?,?)", ((g, _int_list(grams[g])) for g in sorted(grams)))
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])
             c.execute("INSERT INTO model VALUES (1, ?)", (json.dumps(mined.model, ensure_ascii=False),))
@@ -360,7 +367,8 @@ class PhraseBank:
         return dict(self._db.execute("SELECT key, value FROM meta"))
 
     # -- rows to hits
-    _COLUMNS = "p.id, p.text, p.section, p.kind, p.score, p.generic, p.shape, p.origin, p.n_reports, p.prior"
+    _COLUMNS = ("p.id, p.text, p.section, p.kind, p.score, p.generic, p.shape, p.origin, p.n_reports, p.prior, "
+                "p.places")
 
     def _rows(self, where: list[str], args: list, order: str = "", limit: int | None = None) -> list[tuple]:
         sql = f"SELECT {self._COLUMNS} FROM phrases p"
@@ -373,17 +381,18 @@ class PhraseBank:
         return self._db.execute(sql, args).fetchall()
 
     def _hits(self, rows: Sequence[tuple], match: dict[int, float] | None = None) -> list[Hit]:
-        sources: dict[int, list[dict]] = {r[0]: [] for r in rows}
-        ids = list(sources)
+        wanted = {r[0]: json.loads(r[10]) for r in rows}
+        ids = sorted(set().union(*wanted.values()))
+        places: dict[int, dict] = {}
         for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
             chunk = ids[i:i + 900]
-            for pid, report, heading, report_id in self._db.execute(
-                    f"SELECT phrase_id, report, heading, report_id FROM sources WHERE phrase_id IN "
-                    f"({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
-                sources[pid].append({"report": report, "heading": heading, "report_id": report_id})
-        return [Hit(text, section, kind, score, bool(generic), shape, sources[pid], origin, n,
-                    None if match is None else match.get(pid))
-                for pid, text, section, kind, score, generic, shape, origin, n, _ in rows]
+            for place, report, heading, report_id in self._db.execute(
+                    f"SELECT id, report, heading, report_id FROM places WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                places[place] = {"report": report, "heading": heading, "report_id": report_id}
+        return [Hit(text, section, kind, score, bool(generic), shape, [dict(places[i]) for i in wanted[pid]],
+                    origin, n, None if match is None else match.get(pid))
+                for pid, text, section, kind, score, generic, shape, origin, n, _, _ in rows]
 
     @staticmethod
     def _filters(section: str | None, kind: str | None, generic_only: bool) -> tuple[list[str], list]:
@@ -411,15 +420,21 @@ class PhraseBank:
         terms = (query or "").split()
         if not terms:
             return self._hits(self._rows(where, args, "p.origin = 'shipped', p.prior DESC, p.text", limit))
-        grams = sorted(set().union(*(_bigrams(t) for t in terms)))
-        if grams:
-            where.append(f"p.id IN (SELECT phrase_id FROM grams WHERE gram IN ({','.join('?' * len(grams))})"
-                         " GROUP BY phrase_id HAVING count(*) = ?)")
-            args += [*grams, len(grams)]
         for t in terms:  # the bigrams only narrow; instr() decides
             where.append("instr(p.text, ?) > 0")
             args.append(t)
-        rows, match, first, whole = self._rows(where, args), {}, terms[0], "".join(terms)
+        grams = sorted(set().union(*(_bigrams(t) for t in terms)))
+        if grams:
+            lists = dict(self._db.execute(f"SELECT gram, ids FROM grams WHERE gram IN ({','.join('?' * len(grams))})",
+                                          grams).fetchall())
+            ids = sorted(set.intersection(*(set(json.loads(lists[g])) for g in grams))) if len(lists) == len(grams) else []
+            rows = []
+            for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+                chunk = ids[i:i + 900]
+                rows += self._rows([*where, f"p.id IN ({','.join('?' * len(chunk))})"], [*args, *chunk])
+        else:
+            rows = self._rows(where, args)
+        match, first, whole = {}, terms[0], "".join(terms)
         for r in rows:
             text = r[1]
             match[r[0]] = (0.5 * min(1.0, sum(map(len, terms)) / len(text))
