@@ -356,7 +356,7 @@ def fake_mine(monkeypatch):
     """Mining replaced by one phrase per report (its title): rebuilds cost nothing, calls are seen."""
     calls: list[list[str]] = []
 
-    def mine(reports, progress=None):
+    def mine(reports, progress=None, refit=False):
         calls.append(sorted(r.id for r in reports))
         return Mined([Ph(r.title, "总述", "set_phrase", 1.0, True, sources=[Src(r.title, "", r.id)])
                       for r in reports], {}, {})
@@ -535,3 +535,22 @@ def test_an_edited_corpus_gets_the_bank_a_fresh_build_would_give(edited_corpus, 
     bankmod.build_bank(db=tmp_path / "after.sqlite", corpus=[corpus])
     assert provisional == [True]
     assert bank_content(tmp_path / "after.sqlite") == bank_content(fresh)
+
+
+def test_a_small_edit_keeps_the_classifier_and_refit_fits_anew(built_bank, tmp_path):
+    # One sentence more in a corpus of 15 reports changes 0.1 % of the classifier's training
+    # rows: the rebuild keeps the model (no scikit-learn import, no fit) and says so; --refit fits.
+    corpus = copy_reports(tmp_path / "corpus", "000", "001", "002", "003", "004")
+    report = next(corpus.glob("003_*"))
+    report.write_text(report.read_text(encoding="utf-8") + "\n智慧农业示范园今年新增5个，带动农户增收。\n",
+                      encoding="utf-8")
+    kept, refitted = tmp_path / "kept.sqlite", tmp_path / "refitted.sqlite"
+    bankmod.build_bank(db=kept, corpus=[corpus])
+    bankmod.build_bank(db=refitted, corpus=[corpus], refit=True)
+    with PhraseBank(kept) as a, PhraseBank(refitted) as b:
+        reuse, fit = json.loads(a.meta()["classifier"]), json.loads(b.meta()["classifier"])
+        assert reuse["reused"] and 0 < reuse["training_rows_changed"] <= 0.01
+        assert fit == {"reused": False}
+        assert any("智慧农业示范园" in h.text for h in a.search("智慧农业"))
+        # the kept model labels this corpus as the new one does: the same phrases, sections and kinds
+        assert {(h.text, h.section, h.kind) for h in a.phrases()} == {(h.text, h.section, h.kind) for h in b.phrases()}

@@ -103,6 +103,7 @@ class BuildStats:
     sections: int
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    classifier: dict = field(default_factory=dict)  # {"reused": bool, "training_rows_changed": share}
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -230,12 +231,14 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
 
 def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os.PathLike | None = None,
                only: bool = False, progress: Progress | None = None,
-               corpus: Sequence[str | os.PathLike] | None = None) -> BuildStats:
+               corpus: Sequence[str | os.PathLike] | None = None, refit: bool = False) -> BuildStats:
     """Mine the shipped corpus plus the office's own reports in ``paths`` into a bank.
 
     With ``only`` the office's reports replace the shipped corpus. Phrases found
     in the office's reports are marked ``origin='office'`` and rank first.
     ``corpus`` stands in for the shipped corpus (tests, a custom corpus folder).
+    ``refit`` fits the section classifier anew even when the one fitted before
+    on nearly the same text could serve.
     """
     from .corpus_cache import load
     from .mine import mine
@@ -269,10 +272,11 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     say(f"挖掘短语（{len(reports)} 篇报告）……")
     # the miner reports (step, done, total); the user sees one message per call
     mined = mine(reports, progress=(lambda step, done, total: say(f"挖掘短语：{step}（{done}/{total}）"))
-                 if progress else None)
+                 if progress else None, refit=refit)
     say("写入短语库……")
-    stats = write_bank(target, mined, reports, office_ids=office_ids, meta={**meta, "reports": len(reports)})
-    stats.warnings, stats.seconds = warnings, time.perf_counter() - start
+    meta.update(reports=len(reports), classifier=getattr(mined, "classifier", {}))
+    stats = write_bank(target, mined, reports, office_ids=office_ids, meta=meta)
+    stats.warnings, stats.seconds, stats.classifier = warnings, time.perf_counter() - start, meta["classifier"]
     return stats
 
 

@@ -78,6 +78,7 @@ def build(
     paths: Optional[List[Path]] = typer.Argument(None, help="本单位的报告（.docx/.txt/.md 文件或文件夹），加入随附语料"),
     db: Optional[Path] = DbOption,
     only: bool = typer.Option(False, "--only", help="只用给出的本单位报告，不用随附语料"),
+    refit: bool = typer.Option(False, "--refit", help="重新训练段落分类模型（默认在训练文本变动不到 1% 时沿用原模型）"),
     as_json: bool = JsonOption,
 ) -> None:
     """从语料挖掘短语，构建短语库。本单位报告中的表述排在前面。"""
@@ -85,7 +86,7 @@ def build(
 
     progress = _StageProgress()
     try:
-        stats = build_bank(paths or None, db=db, only=only, progress=progress)
+        stats = build_bank(paths or None, db=db, only=only, progress=progress, refit=refit)
     finally:
         progress.finish()
     for w in stats.warnings:
@@ -98,6 +99,10 @@ def build(
     typer.echo(f"  报告 {stats.reports} 篇（本单位 {stats.office_reports} 篇）；"
                f"短语 {stats.phrases} 条，其中通用 {stats.generic} 条；类别 {stats.sections} 个")
     typer.echo(f"  {kinds}；用时 {stats.seconds:.1f} 秒")
+    if stats.classifier.get("reused"):
+        share = stats.classifier.get("training_rows_changed", 0.0)
+        changed = f"{share:.2%}" if share >= 0.0001 else "不到 0.01%"
+        typer.echo(f"  段落分类模型沿用上次训练的结果（训练文本变动 {changed}）；要重新训练请加 --refit")
 
 
 @app.command("search")

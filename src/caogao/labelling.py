@@ -8,8 +8,12 @@ the classifier against hand labels, one report held out at a time.
 
 Fitting is the expensive part (importing scikit-learn alone takes 1.4 s), so
 the fitted weights are kept in the build cache by a hash of the training
-rows: an unchanged corpus neither imports scikit-learn nor refits. A fit that
-is needed runs on the other core while the miner goes on.
+rows: an unchanged corpus neither imports scikit-learn nor refits. A corpus
+whose training rows differ from those a cached model was fitted on by at most
+``MODEL_DRIFT`` of their weight (one report edited among hundreds) keeps that
+model too: refitting on the 0.1 % of rows an edit changes would cost more than
+the rest of the rebuild and change almost nothing. ``refit=True`` fits anew.
+A fit that is needed runs on the other core while the miner goes on.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ def weak_rows(reports: Iterable) -> list[tuple[str, str, str]]:
 
 # ------------------------------------------------------------ fitting on a corpus
 
+MODEL_DRIFT = 0.01  # share of the training rows' weight that may differ from a reused model's
 MAX_TRAINING_ROWS = 20_000  # distinct rows (the shipped corpus has 2041): a fit of seconds, not minutes
 _MIN_PER_LABEL = 50
 
@@ -130,6 +135,22 @@ def _model_key(texts: list[str], labels: list[str], weights: list[float]) -> str
     return h.hexdigest()
 
 
+def _encode_rows(texts: list[str], labels: list[str], weights: list[float]) -> str:
+    return json.dumps([texts, labels, weights], ensure_ascii=False)
+
+
+def drift(old: str | None, texts: list[str], labels: list[str], weights: list[float]) -> float:
+    """The share of training weight in which ``_encode_rows`` text ``old`` and these rows differ (1.0: unknown)."""
+    try:
+        before = {(t, y): float(w) for t, y, w in zip(*json.loads(old or "null"))}
+    except (ValueError, TypeError):
+        return 1.0
+    now = {(t, y): w for t, y, w in zip(texts, labels, weights)}
+    total = sum(now.values()) + sum(before.values())
+    changed = sum(abs(now.get(k, 0.0) - before.get(k, 0.0)) for k in now.keys() | before.keys())
+    return changed / total if total else 1.0
+
+
 def _load_weights(value: str | None) -> dict | None:
     with contextlib.suppress(ValueError, TypeError):
         weights = json.loads(value or "null")
@@ -146,15 +167,17 @@ class Labelling:
     the miner can tag POS meanwhile. Units are labelled with the pure-Python
     ``LinearModel`` either way, so a cached and a fresh model give the same bank.
 
-    A corpus rebuilt after an edit needs a new fit (1.4 s of importing
-    scikit-learn alone) whose labels are nearly always those of the corpus's
-    previous model. ``label(provisional=True)`` labels with that previous
-    model and lets the miner go on; ``settle()`` then waits for the fit and
-    says whether any label changed, in which case the miner mines again. The
-    bank is the same as if it had waited.
+    A corpus whose training rows changed by at most ``MODEL_DRIFT`` keeps
+    the model it had (``reused`` tells by how much they changed). A bigger
+    change needs a new fit (1.4 s of importing scikit-learn alone) whose
+    labels are nearly always those of the corpus's previous model.
+    ``label(provisional=True)`` labels with that previous model and lets the
+    miner go on; ``settle()`` then waits for the fit and says whether any
+    label changed, in which case the miner mines again. The bank is the same
+    as if it had waited.
     """
 
-    def __init__(self, units: list) -> None:
+    def __init__(self, units: list, *, refit: bool = False) -> None:
         from .parallel import background
         from .segment_cache import default_cache
 
@@ -167,8 +190,17 @@ class Labelling:
         self.key = _model_key(texts, labels, weights)
         self._corpus = hashlib.blake2b("\n".join(sorted({u.report.id for u in units})).encode(),
                                        digest_size=16).hexdigest()
-        self.weights = _load_weights(default_cache().get("model", self.key))
+        cache = default_cache()
+        self.weights = _load_weights(cache.get("model", self.key))
+        self.reused: float | None = None  # the training rows' drift from a reused model's
+        if self.weights is None and not refit:
+            latest = cache.get("model-latest", self._corpus) or ""
+            share = drift(cache.get("model-rows", latest), texts, labels, weights)
+            if share <= MODEL_DRIFT:
+                self.weights = _load_weights(cache.get("model", latest))
+                self.reused = share if self.weights is not None else None
         self.provisional = False
+        self._rows = (texts, labels, weights)
         self._job = None if self.weights is not None else background(fit_weights, texts, labels, weights)
 
     def _fitted(self) -> dict:
@@ -178,6 +210,7 @@ class Labelling:
             weights, self._job = self._job.result(), None
             cache = default_cache()
             cache.put("model", self.key, json.dumps(weights, ensure_ascii=False))
+            cache.put("model-rows", self.key, _encode_rows(*self._rows))
             cache.put("model-latest", self._corpus, self.key)
             self.weights = weights
         assert self.weights is not None

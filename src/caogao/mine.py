@@ -61,6 +61,7 @@ class Mined:
     keywords: dict[str, list[str]]     # top keywords per section type
     model: dict                        # SectionClassifier.to_weights() fitted on all
     labels: dict[str, str]             # unit path → type
+    classifier: dict = field(default_factory=dict)  # how the model came: fitted, or reused (drift)
 
 
 # ------------------------------------------------------------------- phrases
@@ -276,13 +277,15 @@ def _too_little() -> BankError:
                           "或与自带语料一起构建（不加 --only）")
 
 
-def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
+def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool = False) -> Mined:
     """Mine phrases, keywords and a section classifier from structured reports.
 
     ``progress(step, done, total)`` is called after each of the four steps
     (分词, 分类, 短语, 评分). The result depends only on the reports: segmented
     text and the fitted classifier come from the build cache when these
-    reports, or some of them, were mined before.
+    reports, or some of them, were mined before; a classifier fitted on
+    nearly the same training rows is reused unless ``refit``
+    (``labelling.MODEL_DRIFT``).
     """
     from .labelling import Labelling
     from .names import corpus_names
@@ -293,7 +296,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
     contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)}
                 for r in reports}
     try:  # a fit not in the cache starts on the other core at once; this one segments and tags meanwhile
-        labelling = Labelling(units)
+        labelling = Labelling(units, refit=refit)
     except ValueError as exc:
         raise _too_little() from exc
     tokens = dict(zip((u.path for u in units), segment_many(u.heading + "。" + u.own for u in units)))
@@ -316,8 +319,10 @@ def mine(reports: list[Report], *, progress: Progress | None = None) -> Mined:
     if not same:  # the fitted model labels some unit otherwise: mine again with its labels
         phrases, keywords = _phrases(units, contexts, tokens, reason, names, lambda *_: None)
     say("评分", 4, 4)
+    classifier = ({"reused": True, "training_rows_changed": round(labelling.reused, 6)}
+                  if labelling.reused is not None else {"reused": False})
     return Mined(phrases=phrases, keywords=keywords, model=labelling.weights,
-                 labels={u.path: u.label or "" for u in units})
+                 labels={u.path: u.label or "" for u in units}, classifier=classifier)
 
 
 def _phrases(units: list[_Unit], contexts: dict[str, dict], tokens: dict[str, list[str]], reason: GenericCheck,
