@@ -462,6 +462,7 @@ def forget_in_process(mp) -> None:
     from caogao import names, tokenize
 
     mp.setattr(tokenize, "_blocks", {})
+    mp.setattr(tokenize, "_texts", {})
     mp.setattr(names, "_tags", {})
 
 

@@ -10,11 +10,8 @@ results. Files not in the cache are parsed on two cores when there are many.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import os
-from pathlib import Path
 from typing import Sequence
 
 from .report import Part, Report, Section
@@ -22,13 +19,10 @@ from .report import Part, Report, Section
 _PARALLEL_CHARS = 300_000  # ~0.2 s of parsing: below this a worker costs more than it saves
 
 
-@functools.lru_cache(maxsize=1)
 def _namespace() -> str:
-    here = Path(__file__).resolve().parent
-    h = hashlib.blake2b(digest_size=8)
-    for name in ("structure.py", "clean.py", "report.py"):
-        h.update((here / name).read_bytes())
-    return f"reports/{h.hexdigest()}"
+    from .segment_cache import code_digest
+
+    return f"reports/{code_digest('structure', 'clean', 'report')}"
 
 
 def _section_to(s: Section) -> list:

@@ -55,18 +55,36 @@ def training_rows(units: list) -> list[tuple[str, str, str]]:
     rows = []
     for u in units:
         label = u.label or u.weak
+        if label:
+            rows.extend((u.report.id, text, label) for text in _unit_rows(u.kind, u.heading, u.body, u.own))
+    return rows
+
+
+def _unit_rows(kind: str, heading: str, body: str, own: str) -> list[str]:
+    if kind == "part":
+        return [s for line in body.splitlines() for s in split_sentences(line) if len(s) >= 8]
+    rows = [unit_text(heading, body)]
+    if heading:
+        rows.append(heading)
+    rows.extend(s for s in split_sentences(own)[1:] if len(s) >= 8)
+    return rows
+
+
+def _training_counts(units: list) -> Counter:
+    """``Counter((text, label))`` of ``training_rows``, each distinct unit read once."""
+    counts: Counter = Counter()
+    memo: dict[tuple, list[tuple[str, str]]] = {}
+    for u in units:
+        label = u.label or u.weak
         if not label:
             continue
-        rid = u.report.id
-        if u.kind == "part":
-            rows.extend((rid, s, label) for line in u.body.splitlines()
-                        for s in split_sentences(line) if len(s) >= 8)
-            continue
-        rows.append((rid, unit_text(u.heading, u.body), label))
-        if u.heading:
-            rows.append((rid, u.heading, label))
-        rows.extend((rid, s, label) for s in split_sentences(u.own)[1:] if len(s) >= 8)
-    return rows
+        key = (u.kind, label, u.heading, u.body, u.own)
+        rows = memo.get(key)
+        if rows is None:
+            rows = memo[key] = [(text, label) for text in _unit_rows(u.kind, u.heading, u.body, u.own)]
+        for row in rows:
+            counts[row] += 1
+    return counts
 
 
 def weak_rows(reports: Iterable) -> list[tuple[str, str, str]]:
@@ -85,8 +103,10 @@ MAX_TRAINING_ROWS = 20_000  # distinct rows (the shipped corpus has 2041): a fit
 _MIN_PER_LABEL = 50
 
 
-def training_set(rows: Iterable[tuple[str, str, str]]) -> tuple[list[str], list[str], list[float]]:
+def training_set(rows: Iterable[tuple[str, str, str]] | Counter) -> tuple[list[str], list[str], list[float]]:
     """Texts, labels and weights to fit on: distinct (text, label) rows, weighted by their count.
+
+    ``rows`` are ``training_rows``, or their ``Counter((text, label))``.
 
     A repeated row (a set phrase, a section a big corpus copies) is fitted once
     with its count as weight: the same objective as fitting every copy, at a
@@ -95,7 +115,7 @@ def training_set(rows: Iterable[tuple[str, str, str]]) -> tuple[list[str], list[
     its most repeated rows (each label its 50 most repeated first), ties
     broken by a stable hash of the row, so the same corpus keeps the same rows.
     """
-    counts = Counter((text, label) for _, text, label in rows)
+    counts = rows if isinstance(rows, Counter) else Counter((text, label) for _, text, label in rows)
     chosen = list(counts)
     if len(chosen) > MAX_TRAINING_ROWS:
         ordered = sorted(chosen, key=lambda k: (-counts[k], hashlib.blake2b(
@@ -182,11 +202,12 @@ class Labelling:
         from .segment_cache import default_cache
 
         _weak_label(units)
-        texts, labels, weights = training_set(training_rows(units))
+        texts, labels, weights = training_set(_training_counts(units))
         if len(set(labels)) < 2:
             raise ValueError("need at least two classes to fit")
         self._open = [u for u in units if u.label is None]
-        self._texts = [unit_text(u.heading, u.body) for u in self._open]
+        pasted = {key: unit_text(*key) for key in dict.fromkeys((u.heading, u.body) for u in self._open)}
+        self._texts = [pasted[u.heading, u.body] for u in self._open]
         self.key = _model_key(texts, labels, weights)
         self._corpus = hashlib.blake2b("\n".join(sorted({u.report.id for u in units})).encode(),
                                        digest_size=16).hexdigest()
@@ -218,17 +239,19 @@ class Labelling:
 
     def _labels(self, weights: dict) -> list[str]:
         model = LinearModel.from_weights(weights)
-        proba: dict[str, dict[str, float]] = {}
-        for text, tokens in zip(self._texts, segment_many(self._texts)):
-            if text not in proba:
-                proba[text] = model.predict_proba(tokens)
+        unique = list(dict.fromkeys(self._texts))
+        proba = {text: model.predict_proba(tokens) for text, tokens in zip(unique, segment_many(unique))}
+        chosen: dict[tuple[str, str | None], str] = {}  # a big corpus repeats its units
         out = []
         for u, text in zip(self._open, self._texts):
-            # the seeds read the whole body, the model only its start: the seeds lead
-            score = {c: proba[text].get(c, 0.0) for c in SECTION_TYPES}
-            if u.weak in score:
-                score[u.weak] += 0.5
-            out.append(max(SECTION_TYPES, key=lambda c: (score[c], -SECTION_TYPES.index(c))))
+            label = chosen.get((text, u.weak))
+            if label is None:
+                # the seeds read the whole body, the model only its start: the seeds lead
+                score = {c: proba[text].get(c, 0.0) for c in SECTION_TYPES}
+                if u.weak in score:
+                    score[u.weak] += 0.5
+                label = chosen[text, u.weak] = max(SECTION_TYPES, key=lambda c: (score[c], -SECTION_TYPES.index(c)))
+            out.append(label)
         return out
 
     def _apply(self, labels: list[str]) -> None:

@@ -17,6 +17,7 @@ come from the build cache (``segment_cache``) for text mined before.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
@@ -71,31 +72,43 @@ _CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?：:]")
 
 
 class _Collector:
-    """Phrases keyed by (text, section, kind); one source per report and heading."""
+    """Phrases keyed by (text, section, kind), each with the units it came from.
 
-    def __init__(self) -> None:
+    Units are named by their index in the corpus's unit list. A big corpus
+    repeats units word for word, so the miner adds a phrase once for all the
+    units that share its text; the sources (one per report and heading) are
+    put in corpus order only when the phrases are made.
+    """
+
+    def __init__(self, units: list[_Unit]) -> None:
+        self._units = units
         self._shapes: dict[tuple[str, str, str], str] = {}
-        # sources as dict keys: ordered, and a phrase a big corpus repeats may have 1000 of them
-        self._sources: dict[tuple[str, str, str], dict[tuple[str, str, str], None]] = {}
+        self._found: dict[tuple[str, str, str], list[int]] = {}   # units in _collect, any order
+        self._later: dict[tuple[str, str, str], list[int]] = {}   # units added after, in their order
 
-    def add(self, text: str, section: str, kind: str, unit: _Unit, shape_: str = "") -> None:
+    def add(self, text: str, section: str, kind: str, users: list[int], shape_: str = "", *,
+            later: bool = False) -> None:
         text = text.strip(" 　\t")
         if not text:
             return
         key = (text, section, kind)
-        sources = self._sources.get(key)
-        if sources is None:
-            sources = self._sources[key] = {}
+        if key not in self._shapes:
             self._shapes[key] = shape_
-        sources[(unit.report.title, unit.under, unit.report.id)] = None
+            self._found[key], self._later[key] = [], []
+        (self._later if later else self._found)[key].extend(users)
 
     def phrases(self) -> list[Phrase]:
-        made: dict[tuple[str, str, str], Source] = {}  # one Source object per report and heading
+        units = self._units
+        where = [(u.report.title, u.under, u.report.id) for u in units]
+        made = {w: Source(*w) for w in dict.fromkeys(where)}  # one Source object per report and heading
+        report_of = [u.report.id for u in units]
         out = []
-        for key, sources in self._sources.items():
-            text, section, kind = key
-            listed = [made.get(s) or made.setdefault(s, Source(*s)) for s in sources]
-            out.append(Phrase(text, section, kind, 0.0, False, self._shapes[key], [], listed))
+        for key, found in self._found.items():
+            order = sorted(found) + self._later[key]
+            sources = list(map(made.__getitem__, dict.fromkeys(map(where.__getitem__, order))))
+            phrase = Phrase(key[0], key[1], key[2], 0.0, False, self._shapes[key], [], sources)
+            phrase.n_reports = len(set(map(report_of.__getitem__, order)))
+            out.append(phrase)
         return out
 
 
@@ -133,17 +146,13 @@ def _pruned(sentence: str, reason: "GenericCheck") -> str | None:
 
 
 def _collect(units: list[_Unit], contexts: dict[str, dict],
-             reason: GenericCheck) -> tuple[_Collector, dict[str, list[_Unit]]]:
-    col = _Collector()
-    clauses: dict[str, list[_Unit]] = defaultdict(list)
-    # the clauses _pruned will judge, tagged in one batch
-    reason.prefetch(c.rstrip("，；") for u in units if u.kind == "part" and (u.label or "总述") in _PART_PHRASES
-                    for sentence in sentences(u.own) for piece in _pieces(sentence)
-                    if not has_figure(piece) for c in _clause_split(slot_text(piece, **contexts[u.report.id])))
-    # a big corpus repeats units word for word (and a report its context): read each once
-    memo: dict[tuple, tuple[list[tuple[str, str]], list[str]]] = {}
+             reason: GenericCheck) -> tuple[_Collector, dict[str, list[int]]]:
+    col = _Collector(units)
+    # a big corpus repeats units word for word (and a report its context): read each text once
+    groups: dict[tuple, list[int]] = {}
     prefixes: dict[tuple[str, ...], str] = {}  # the units of one part share their siblings
-    for u in units:
+    shapes: dict[tuple[str, str, int], str] = {}
+    for i, u in enumerate(units):
         ctx = contexts[u.report.id]
         section = u.label or "总述"
         if u.kind in ("heading1", "heading2") and u.heading:
@@ -151,18 +160,59 @@ def _collect(units: list[_Unit], contexts: dict[str, dict],
             prefix = prefixes.get(sibs)
             if prefix is None:
                 prefix = prefixes[sibs] = shared_prefix(u.siblings)
-            col.add(slot_text(u.heading, **ctx), section, u.kind, u, shape(u.heading, prefix, len(sibs)))
+            look = (u.heading, prefix, len(sibs))
+            found = shapes.get(look)
+            if found is None:
+                found = shapes[look] = shape(*look)
+            col.add(slot_text(u.heading, **ctx), section, u.kind, [i], found)
         elif u.kind == "item" and 4 <= len(u.heading) <= 60:
-            col.add(slot_text(u.heading, **ctx), section, "item", u)
+            col.add(slot_text(u.heading, **ctx), section, "item", [i])
         key = (u.kind, u.own, section, *ctx.values())
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = _body_phrases(u, section, ctx, reason)
-        for text, kind in found[0]:
-            col.add(text, section, kind, u)
-        for clause in found[1]:
-            clauses[clause].append(u)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [i]
+        else:
+            members.append(i)
+    clauses: dict[str, list[int]] = defaultdict(list)
+    bodies = _bodies(groups, units, contexts, reason)
+    for key, members in groups.items():
+        (texts, plain), section = bodies[key], key[2]
+        for text, kind in texts:
+            col.add(text, section, kind, members)
+        for clause in plain:
+            clauses[clause].extend(members)
+    for users in clauses.values():
+        users.sort()  # corpus order, as the units read
     return col, clauses
+
+
+def _bodies(groups: dict[tuple, list[int]], units: list[_Unit], contexts: dict[str, dict],
+            reason: GenericCheck) -> dict[tuple, tuple[list[tuple[str, str]], list[str]]]:
+    """``_body_phrases`` of each group of units sharing (kind, own text, section, context),
+    through the build cache: a rebuild reads only the text it has not read with these names."""
+    import json
+
+    from .segment_cache import code_digest, default_cache
+
+    cache = default_cache()
+    namespace = f"body/{code_digest('mine', 'slots', 'shapes', 'units', 'report', 'names')}/{reason.digest}"
+    keys = {json.dumps(k, ensure_ascii=False): k for k in groups}
+    out: dict[tuple, tuple[list[tuple[str, str]], list[str]]] = {}
+    for text, value in cache.get_many(namespace, keys).items():
+        with contextlib.suppress(ValueError, TypeError):
+            texts, plain = json.loads(value)
+            out[keys[text]] = ([(t, k) for t, k in texts], list(plain))
+    missing = [k for k in groups if k not in out]
+    firsts = [units[groups[k][0]] for k in missing]
+    # the clauses _pruned will judge, tagged in one batch
+    reason.prefetch(c.rstrip("，；") for u, k in zip(firsts, missing) if u.kind == "part" and k[2] in _PART_PHRASES
+                    for sentence in sentences(u.own) for piece in _pieces(sentence)
+                    if not has_figure(piece) for c in _clause_split(slot_text(piece, **contexts[u.report.id])))
+    new = {k: _body_phrases(u, k[2], contexts[u.report.id], reason) for u, k in zip(firsts, missing)}
+    cache.put_many(namespace, {json.dumps(k, ensure_ascii=False): json.dumps(v, ensure_ascii=False)
+                               for k, v in new.items()})
+    out.update(new)
+    return out
 
 
 def _body_phrases(u: _Unit, section: str, ctx: dict, reason: GenericCheck) -> tuple[list[tuple[str, str]], list[str]]:
@@ -187,22 +237,19 @@ def _body_phrases(u: _Unit, section: str, ctx: dict, reason: GenericCheck) -> tu
     return out, plain
 
 
-def _dominant(units: list[_Unit]) -> str:
-    counts = Counter(u.label or "总述" for u in units)
-    return max(sorted(counts), key=lambda k: counts[k])
-
-
-def _recurring(col: _Collector, clauses: dict[str, list[_Unit]]) -> None:
+def _recurring(col: _Collector, clauses: dict[str, list[int]], units: list[_Unit]) -> None:
     """Set phrases: clauses, and clause frames with a free middle, used by ≥ 2 reports."""
     from .tokenize import segment_many
 
-    frames: dict[str, list[_Unit]] = defaultdict(list)
+    report_of = [u.report.id for u in units].__getitem__
+    label_of = [u.label or "总述" for u in units].__getitem__
+    frames: dict[str, list[int]] = defaultdict(list)
     middles: dict[str, set[str]] = defaultdict(set)
     pool = sorted(clauses)
     for clause, toks in zip(pool, segment_many(pool)):
         users = clauses[clause]
-        if len({u.report.id for u in users}) >= 2:
-            _add_set(col, clause, users)
+        if len(set(map(report_of, users))) >= 2:
+            _add_set(col, clause, users, report_of, label_of)
         for i in (1, 2):
             for j in (2, 3, 4):
                 if len(toks) < i + j + 1:
@@ -217,7 +264,7 @@ def _recurring(col: _Collector, clauses: dict[str, list[_Unit]]) -> None:
     for key in sorted(frames, key=lambda k: (-len(k), k)):
         if len(middles[key]) < 2:
             continue
-        rids = frozenset(u.report.id for u in frames[key])
+        rids = frozenset(map(report_of, frames[key]))
         if len(rids) < 2:
             continue
         head, tail = key.split("…")
@@ -225,16 +272,18 @@ def _recurring(col: _Collector, clauses: dict[str, list[_Unit]]) -> None:
         if any(k.startswith(head) and k.endswith(tail) for k in kept[rids]):
             continue
         kept[rids].append(key)
-        _add_set(col, key, frames[key])
+        _add_set(col, key, frames[key], report_of, label_of)
 
 
-def _add_set(col: _Collector, text: str, users: list[_Unit]) -> None:
-    section = _dominant(users)
-    seen = set()
-    for u in users:
-        if u.report.id not in seen:
-            seen.add(u.report.id)
-            col.add(text, section, "set_phrase", u)
+def _add_set(col: _Collector, text: str, users: list[int], report_of: Callable[[int], str],
+             label_of: Callable[[int], str]) -> None:
+    """A set phrase of the users' dominant type, with one source per report: its first user there."""
+    counts = Counter(map(label_of, users))
+    section = max(sorted(counts), key=lambda k: counts[k])
+    rids = list(map(report_of, users))
+    # each report's first position: dict() keeps the last value of a key, so feed it backwards
+    first = dict(zip(reversed(rids), range(len(rids) - 1, -1, -1)))
+    col.add(text, section, "set_phrase", [users[k] for k in sorted(first.values())], later=True)
 
 
 # ------------------------------------------------------------------- scoring
@@ -331,7 +380,7 @@ def _phrases(units: list[_Unit], contexts: dict[str, dict], tokens: dict[str, li
     from .tokenize import segment_many
 
     col, clauses = _collect(units, contexts, reason)
-    _recurring(col, clauses)
+    _recurring(col, clauses, units)
     say("短语", 3, 4)
     weights = _ctfidf(units, tokens, names)
     tops = {label: max(w.values(), default=0.0) or 1.0 for label, w in weights.items()}
@@ -339,7 +388,6 @@ def _phrases(units: list[_Unit], contexts: dict[str, dict], tokens: dict[str, li
     reason.prefetch([p.text for p in phrases])
     for phrase, toks in zip(phrases, segment_many(p.text for p in phrases)):
         phrase.tokens = toks
-        phrase.n_reports = len({s.report_id for s in phrase.sources})
         phrase.generic = reason(phrase.text) is None
         w = weights.get(phrase.section, {})
         top = tops.get(phrase.section, 1.0)

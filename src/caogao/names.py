@@ -135,13 +135,26 @@ def corpus_names(texts: Iterable[str]) -> set[str]:
     when they are unmistakable anywhere: ending in a suffix (桂花村), or unknown
     to jieba's dictionary (汾口). Short dictionary words tagged as names in one
     context (保安, 青山) are left to the check of each phrase in its own context.
+    Each text's names are kept in the build cache: a rebuild reads only new text.
     """
+    from .segment_cache import code_digest, default_cache
+
+    texts = list(dict.fromkeys(texts))
+    cache, namespace = default_cache(), f"names/{_pos_id()}/{code_digest('names', 'tokenize')}"
+    found = {t: set(v.split("\n")) - {""} for t, v in cache.get_many(namespace, texts).items()}
+    missing = [t for t in texts if t not in found]
+    if missing:
+        new = _names_of_texts(missing)
+        cache.put_many(namespace, {t: "\n".join(sorted(v)) for t, v in new.items()})
+        found.update(new)
+    return {n for t in texts for n in found[t] if not re.search(r"[XxＸｘ]", n)}
+
+
+def _names_of_texts(texts: list[str]) -> dict[str, set[str]]:
     suffix = re.compile("|".join(PLACE_SUFFIXES + FIRM_SUFFIXES))
-    clauses = sorted({c for text in texts for c in _CLAUSE_RE.findall(text) if suffix.search(c)})
-    pieces = [c for clause in clauses for c in _clauses(clause)]
-    _ensure_tags(pieces)
-    names: set[str] = set()
-    for clause in pieces:
-        names.update(n for n, freq in _names(clause)
-                     if (len(n) >= 3 and n.endswith(PLACE_SUFFIXES + FIRM_SUFFIXES)) or freq == -1)
-    return {n for n in names if not re.search(r"[XxＸｘ]", n)}
+    pieces = {t: [c for clause in sorted({c for c in _CLAUSE_RE.findall(t) if suffix.search(c)})
+                  for c in _clauses(clause)] for t in texts}
+    _ensure_tags(c for found in pieces.values() for c in found)
+    return {t: {n for clause in found for n, freq in _names(clause)
+                if (len(n) >= 3 and n.endswith(PLACE_SUFFIXES + FIRM_SUFFIXES)) or freq == -1}
+            for t, found in pieces.items()}

@@ -18,6 +18,7 @@ process opens its own.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import sqlite3
@@ -35,6 +36,17 @@ CREATE TABLE IF NOT EXISTS kv (key BLOB PRIMARY KEY, value TEXT NOT NULL, used I
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS kv_used ON kv (used);
 """
+
+
+@functools.lru_cache(maxsize=None)
+def code_digest(*modules: str) -> str:
+    """A hash of these caogao modules' source: part of the namespace of results they compute,
+    so a changed rule never serves a result the old one made."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.blake2b(digest_size=8)
+    for name in modules:
+        h.update((here / f"{name}.py").read_bytes())
+    return h.hexdigest()
 
 
 def digest(namespace: str, text: str) -> bytes:

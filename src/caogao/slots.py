@@ -11,6 +11,7 @@ without loading a segmenter.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from typing import Iterable
 
@@ -119,6 +120,8 @@ class GenericCheck:
         ordered = sorted(names, key=lambda n: (-len(n), n))
         self._names = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._memo: dict[str, str | None] = {}
+        # which names: part of the cache key of anything judged with them
+        self.digest = hashlib.blake2b("\n".join(ordered).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
     def _before_names(self, text: str) -> str | None:
         if re.search(r"[0-9０-９]", text):

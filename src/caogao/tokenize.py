@@ -221,6 +221,7 @@ _BLOCK_RE = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+|[０-９]+(?:[.．][�
 
 # block → its kept words; filled by cutting and from the persistent cache
 _blocks: dict[str, tuple[str, ...]] = {}
+_texts: dict[str, tuple[str, ...]] = {}  # whole texts segment_many has seen
 
 
 def _remember(table: dict, items: dict) -> None:
@@ -289,13 +290,36 @@ def _ensure_blocks(blocks: Iterable[str]) -> None:
 
 
 def segment_many(texts: Iterable[str]) -> list[list[str]]:
-    """``tokenize`` over many texts, through the persistent cache; identical texts are cut once."""
+    """``tokenize`` over many texts, through the persistent cache; identical texts are cut once.
+
+    Whole texts are cached as well as their blocks: a big corpus segments the
+    same units on every build, and one lookup per text is cheaper than one
+    per block.
+    """
+    from .segment_cache import default_cache
+
     texts = list(texts)
-    unique = list(dict.fromkeys(texts))
-    _ensure_blocks(b for t in unique for is_slot, piece in _pieces(t) if not is_slot
-                   for b in _BLOCK_RE.findall(piece))
-    seen = {t: tokenize(t) for t in unique}
-    return [list(seen[t]) for t in texts]
+    got: dict[str, tuple[str, ...]] = {}
+    unique = []
+    for t in dict.fromkeys(texts):
+        words = _texts.get(t)
+        if words is None:
+            unique.append(t)
+        else:
+            got[t] = words
+    if unique:
+        cache, namespace = default_cache(), f"text/{segmenter_id()}"
+        found = {t: tuple(v.split(" ")) if v else () for t, v in cache.get_many(namespace, unique).items()}
+        missing = [t for t in unique if t not in found]
+        if missing:
+            _ensure_blocks(b for t in missing for is_slot, piece in _pieces(t) if not is_slot
+                           for b in _BLOCK_RE.findall(piece))
+            new = {t: tuple(tokenize(t)) for t in missing}
+            cache.put_many(namespace, {t: " ".join(w) for t, w in new.items()})
+            found.update(new)
+        got.update(found)
+        _remember(_texts, found)
+    return [list(got[t]) for t in texts]
 
 
 # ------------------------------------------------------------------ POS tags
