@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -194,12 +195,16 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                 for r in reports])
             rows: list[tuple] = []
             places: dict[tuple, int] = {}  # (report, heading, report id) → place id, in order met
+            every = list(itertools.chain.from_iterable(p.sources for p in phrases))
+            # id(Source) → place id: the miner shares one Source object per place
+            place_of = {key: places.setdefault((s.report, s.heading, s.report_id), len(places) + 1)
+                        for key, s in dict(zip(map(id, every), every)).items()}
             grams: dict[str, list[int]] = {}
             for pid, p in enumerate(phrases, 1):
-                origin = "office" if any(s.report_id in office for s in p.sources) else "shipped"
+                origin = "office" if office and any(s.report_id in office for s in p.sources) else "shipped"
                 # prior: the phrase's own worth, before any query (score, then spread)
                 prior = 0.6 * max(p.score, 0.0) / max_score + 0.4 * math.log1p(p.n_reports) / math.log1p(max_n)
-                ids = [places.setdefault((s.report, s.heading, s.report_id), len(places) + 1) for s in p.sources]
+                ids = list(map(place_of.__getitem__, map(id, p.sources)))
                 rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
                              json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior,
                              _int_list(ids)))

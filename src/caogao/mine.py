@@ -288,20 +288,31 @@ def _add_set(col: _Collector, text: str, users: list[int], report_of: Callable[[
 
 # ------------------------------------------------------------------- scoring
 
-def _ctfidf(units: list[_Unit], tokens: dict[str, list[str]], names: set[str]) -> dict[str, dict[str, float]]:
+class _Words:
+    """The words of each unit (its heading and own text), each distinct text segmented once."""
+
+    def __init__(self, units: list[_Unit]) -> None:
+        from .tokenize import segment_many
+
+        self.texts = [u.heading + "。" + u.own for u in units]
+        unique = list(dict.fromkeys(self.texts))
+        self.of = dict(zip(unique, segment_many(unique)))
+
+
+def _ctfidf(units: list[_Unit], words: _Words, names: set[str]) -> dict[str, dict[str, float]]:
     """Class-based TF-IDF: a word's share of a type's text against its share of all text."""
     from .tokenize import STOPWORDS
 
     # a big corpus repeats units word for word: count each distinct unit once, times its copies
     copies: dict[str, Counter] = defaultdict(Counter)
-    for u in units:
-        copies[u.label or "总述"][tuple(tokens[u.path])] += 1
+    for u, text in zip(units, words.texts):
+        copies[u.label or "总述"][text] += 1
     keep: dict[str, bool] = {}
     per_class: dict[str, Counter] = defaultdict(Counter)
     for label, groups in copies.items():
         counts = per_class[label]
-        for toks, n in groups.items():
-            for t in toks:
+        for text, n in groups.items():
+            for t in words.of[text]:
                 ok = keep.get(t)
                 if ok is None:
                     ok = keep[t] = (len(t) > 1 and t not in STOPWORDS and t not in names
@@ -348,7 +359,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
         labelling = Labelling(units, refit=refit)
     except ValueError as exc:
         raise _too_little() from exc
-    tokens = dict(zip((u.path for u in units), segment_many(u.heading + "。" + u.own for u in units)))
+    words = _Words(units)
     say("分词", 1, 4)
     names = corpus_names(r.text for r in reports)
     try:
@@ -360,13 +371,13 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
         stem = re.sub(r"(镇|乡|街道)$", "", c["town"])
         names.update(n for n in (c["town"], stem) if len(n) >= 2 and not re.search("[Xx]", n))
     reason = GenericCheck(names)
-    phrases, keywords = _phrases(units, contexts, tokens, reason, names, say)
+    phrases, keywords = _phrases(units, contexts, words, reason, names, say)
     try:
         same = labelling.settle()
     except ValueError as exc:
         raise _too_little() from exc
     if not same:  # the fitted model labels some unit otherwise: mine again with its labels
-        phrases, keywords = _phrases(units, contexts, tokens, reason, names, lambda *_: None)
+        phrases, keywords = _phrases(units, contexts, words, reason, names, lambda *_: None)
     say("评分", 4, 4)
     classifier = ({"reused": True, "training_rows_changed": round(labelling.reused, 6)}
                   if labelling.reused is not None else {"reused": False})
@@ -374,7 +385,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
                  labels={u.path: u.label or "" for u in units}, classifier=classifier)
 
 
-def _phrases(units: list[_Unit], contexts: dict[str, dict], tokens: dict[str, list[str]], reason: GenericCheck,
+def _phrases(units: list[_Unit], contexts: dict[str, dict], words: _Words, reason: GenericCheck,
              names: set[str], say: Progress) -> tuple[list[Phrase], dict[str, list[str]]]:
     """Phrases and keywords from labelled units: what mining does once every unit has its type."""
     from .tokenize import segment_many
@@ -382,10 +393,10 @@ def _phrases(units: list[_Unit], contexts: dict[str, dict], tokens: dict[str, li
     col, clauses = _collect(units, contexts, reason)
     _recurring(col, clauses, units)
     say("短语", 3, 4)
-    weights = _ctfidf(units, tokens, names)
+    weights = _ctfidf(units, words, names)
     tops = {label: max(w.values(), default=0.0) or 1.0 for label, w in weights.items()}
     phrases = col.phrases()
-    reason.prefetch([p.text for p in phrases])
+    reason.judge_many(p.text for p in phrases)
     for phrase, toks in zip(phrases, segment_many(p.text for p in phrases)):
         phrase.tokens = toks
         phrase.generic = reason(phrase.text) is None

@@ -147,6 +147,21 @@ class GenericCheck:
                  if t not in self._memo and self._before_names(t) is None)
         prefetch_names(p for p in plain if not (self._names and self._names.search(p)))
 
+    def judge_many(self, texts: Iterable[str]) -> None:
+        """Judge many texts at once, through the build cache (keyed by these names)."""
+        from .segment_cache import code_digest, default_cache
+
+        wanted = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if not wanted:
+            return
+        cache = default_cache()
+        namespace = f"generic/{code_digest('slots', 'shapes', 'names', 'tokenize')}/{self.digest}"
+        for text, verdict in cache.get_many(namespace, wanted).items():
+            self._memo[text] = verdict or None
+        missing = [t for t in wanted if t not in self._memo]
+        self.prefetch(missing)
+        cache.put_many(namespace, {t: self(t) or "" for t in missing})
+
     def __call__(self, text: str) -> str | None:
         if text in self._memo:
             return self._memo[text]
