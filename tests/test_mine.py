@@ -176,3 +176,22 @@ def test_rjieba_and_jieba_cut_the_corpus_alike(reports):
     jieba_cut, rjieba_cut = tokenize._get_tokenizer().cut, tokenize._get_rjieba().cut
     assert len(runs) > 5000
     assert [b for b in runs if list(jieba_cut(b)) != tokenize._normalise(rjieba_cut(b))] == []
+
+
+def test_a_report_repeated_word_for_word_credits_every_copy(reports):
+    # A big corpus repeats units word for word, and the miner reads each repeated text once:
+    # every copy must still be a source, in corpus order, and count toward n_reports.
+    import copy
+
+    base = [r for r in reports if r.id.startswith("000_")]
+    twin = copy.deepcopy(base[0])
+    twin.id, twin.title = "twin#1", base[0].title + "（副本）"
+    once, twice = mine(base), mine(base + [twin])
+    first = {(p.text, p.section, p.kind): p for p in once.phrases}
+    shared = [p for p in twice.phrases if (p.text, p.section, p.kind) in first and p.kind != "set_phrase"]
+    assert len(shared) >= 20
+    for p in shared:
+        ids = [s.report_id for s in p.sources]
+        assert ids[0] == base[0].id and "twin#1" in ids, p.text
+        assert ids.index("twin#1") > max(i for i, rid in enumerate(ids) if rid == base[0].id)
+        assert p.n_reports == 2

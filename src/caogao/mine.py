@@ -194,9 +194,11 @@ def _bodies(groups: dict[tuple, list[int]], units: list[_Unit], contexts: dict[s
     import json
 
     from .segment_cache import code_digest, default_cache
+    from .tokenize import _pos_id
 
-    cache = default_cache()
-    namespace = f"body/{code_digest('mine', 'slots', 'shapes', 'units', 'report', 'names')}/{reason.digest}"
+    cache = default_cache()  # names_in reads POS tags: the tagger and its dictionary are in the key
+    code = code_digest('mine', 'slots', 'shapes', 'units', 'report', 'names', 'tokenize')
+    namespace = f"body/{code}/{_pos_id()}/{reason.digest}"
     keys = {json.dumps(k, ensure_ascii=False): k for k in groups}
     out: dict[tuple, tuple[list[tuple[str, str]], list[str]]] = {}
     for text, value in cache.get_many(namespace, keys).items():

@@ -150,12 +150,13 @@ class GenericCheck:
     def judge_many(self, texts: Iterable[str]) -> None:
         """Judge many texts at once, through the build cache (keyed by these names)."""
         from .segment_cache import code_digest, default_cache
+        from .tokenize import _pos_id
 
         wanted = [t for t in dict.fromkeys(texts) if t not in self._memo]
         if not wanted:
             return
-        cache = default_cache()
-        namespace = f"generic/{code_digest('slots', 'shapes', 'names', 'tokenize')}/{self.digest}"
+        cache = default_cache()  # names_in reads POS tags: the tagger and its dictionary are in the key
+        namespace = f"generic/{code_digest('slots', 'shapes', 'names', 'tokenize')}/{_pos_id()}/{self.digest}"
         for text, verdict in cache.get_many(namespace, wanted).items():
             self._memo[text] = verdict or None
         missing = [t for t in wanted if t not in self._memo]

@@ -296,7 +296,7 @@ def segment_many(texts: Iterable[str]) -> list[list[str]]:
     same units on every build, and one lookup per text is cheaper than one
     per block.
     """
-    from .segment_cache import default_cache
+    from .segment_cache import code_digest, default_cache
 
     texts = list(texts)
     got: dict[str, tuple[str, ...]] = {}
@@ -308,7 +308,7 @@ def segment_many(texts: Iterable[str]) -> list[list[str]]:
         else:
             got[t] = words
     if unique:
-        cache, namespace = default_cache(), f"text/{segmenter_id()}"
+        cache, namespace = default_cache(), f"text/{segmenter_id()}/{code_digest('tokenize')}"
         found = {t: tuple(v.split(" ")) if v else () for t, v in cache.get_many(namespace, unique).items()}
         missing = [t for t in unique if t not in found]
         if missing:
