@@ -215,3 +215,24 @@ def test_review_headings_form_one_parallel_set_with_the_users_own(facts, bank, s
     review = [b.text.split("、", 1)[1] for b in blocks[parts[0]:parts[1]] if b.kind == "heading1"]
     shapes = {shape(h).replace("、", "，") for h in review}
     assert len(shapes) == 1, review
+
+
+def test_a_parallel_set_never_repeats_its_opening_words():
+    # 抓项目、优服务 and 抓项目、强投资 share a shape and a report, but read as a stutter side by side.
+    import random
+    from types import SimpleNamespace
+
+    from caogao.wording import Picker
+
+    def hit(text, section):
+        return SimpleNamespace(text=text, shape="3、3，*", origin="shipped",
+                               sources=[{"report_id": "r#1", "heading": "上半年工作回顾"}], section=section)
+
+    heads = {"经济发展": [hit("抓项目、优服务，经济运行稳中有进", "经济发展")],
+             "项目建设": [hit("抓项目、强投资，发展后劲持续增强", "项目建设"),
+                      hit("重招商、强投资，项目建设提速增效", "项目建设")]}
+    bank = SimpleNamespace(phrases=lambda section, kind, generic_only: heads.get(section, []))
+    for seed in range(5):
+        picker = Picker(bank, random.Random(seed), {}, 2023)
+        chosen = picker.headings(["经济发展", "项目建设"], [None, None], "回顾")
+        assert chosen == ["抓项目、优服务，经济运行稳中有进", "重招商、强投资，项目建设提速增效"]

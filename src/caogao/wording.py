@@ -84,6 +84,12 @@ CONNECTIVE_RE = re.compile(r"^(为此|具体来说|具体而言|围绕上述目�
 SALUTATION_RE = re.compile(r"^各位[^。！？]*?[：！]\s*")
 
 
+def _lead(heading: str) -> str:
+    """A heading's first segment when it is a short verb phrase (抓项目、…): no two of a set share one."""
+    first = re.split(r"[、，,：:]", heading, maxsplit=1)[0]
+    return first if len(first) < len(heading) and len(first) <= 4 else heading
+
+
 def _coarse_shape(shape: str) -> str:
     """Shapes that read as parallel once 、 and ， are not told apart."""
     return shape.replace("、", "，")
@@ -182,15 +188,16 @@ class Picker:
         def take(by_type: dict[str, list[Any]], shape: str | None, got: dict[int, Any]) -> dict[int, Any]:
             """Add headings of ``shape`` (any shape if None) for the sections still without one."""
             got = dict(got)
-            taken = used | {h.text for h in got.values()}
+            taken = {_lead(t) for t in used | {h.text for h in got.values()}}
             for related in (False, True):
                 for i in need:
                     cats = wanted[i][1:] if related else wanted[i][:1]
                     h = next((h for c in cats for h in by_type.get(c, ())
-                              if h.text not in taken and (shape is None or _coarse_shape(h.shape) == shape)), None)
+                              if _lead(h.text) not in taken and (shape is None or _coarse_shape(h.shape) == shape)),
+                             None)
                     if i not in got and h is not None:
                         got[i] = h
-                        taken.add(h.text)
+                        taken.add(_lead(h.text))
             return got
 
         options = []
