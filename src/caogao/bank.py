@@ -12,6 +12,7 @@ Only ``classify`` and ``similar`` segment text, through ``caogao.tokenize``.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import csv
 import hashlib
@@ -20,6 +21,7 @@ import json
 import math
 import os
 import sqlite3
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -34,7 +36,7 @@ from .taxonomy import ALL_TYPES, KINDS, require_kind, require_type
 
 # Raised whenever what a bank holds changes, not only its tables: a bank mined by
 # older rules is rebuilt, never read as if it were current.
-SCHEMA_VERSION = 3  # 2: sentences with a redacted name are no longer generic; 3: sources as places
+SCHEMA_VERSION = 4  # 2: redacted sentences not generic; 3: sources as places; 4: id lists as blobs
 APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever its schema
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
@@ -50,18 +52,19 @@ CREATE TABLE phrases (id INTEGER PRIMARY KEY, text TEXT NOT NULL, section TEXT N
                       kind TEXT NOT NULL, score REAL NOT NULL, generic INTEGER NOT NULL,
                       shape TEXT NOT NULL, tokens TEXT NOT NULL, n_reports INTEGER NOT NULL,
                       origin TEXT NOT NULL CHECK (origin IN ('shipped', 'office')),
-                      prior REAL NOT NULL, places TEXT NOT NULL);
+                      prior REAL NOT NULL, places BLOB NOT NULL);
 -- Where phrases come from: a report and the heading the phrase sits under. A phrase's
--- places column lists their ids (JSON): a big corpus gives a set phrase a thousand
--- sources, and one row per source made writing the bank its slowest step.
+-- places column lists their ids (an id list: 32-bit little-endian integers): a big corpus
+-- gives a set phrase a thousand sources, and one row per source made writing the bank
+-- its slowest step.
 CREATE TABLE places (id INTEGER PRIMARY KEY, report TEXT, heading TEXT, report_id TEXT);
 CREATE TABLE keywords (section TEXT NOT NULL, rank INTEGER NOT NULL, word TEXT NOT NULL,
                        PRIMARY KEY (section, rank));
 CREATE TABLE model (id INTEGER PRIMARY KEY CHECK (id = 1), weights TEXT NOT NULL);
--- Character bigrams -> phrases (ids as a JSON list, ascending): a Chinese substring query
+-- Character bigrams -> phrases (an id list, ascending): a Chinese substring query
 -- intersects its bigrams' lists and verifies the candidates with instr(); one-character
 -- queries scan instead.
-CREATE TABLE grams (gram TEXT PRIMARY KEY, ids TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE grams (gram TEXT PRIMARY KEY, ids BLOB NOT NULL) WITHOUT ROWID;
 """
 # Made once the rows are in: building an index at the end is faster than keeping it up to date.
 _INDEXES = """
@@ -163,9 +166,20 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
-def _int_list(ids: list[int]) -> str:
-    """A JSON list of ids, written directly: a big bank has tens of thousands of them."""
-    return f"[{','.join(map(str, ids))}]"
+def _pack(ids: list[int]) -> bytes:
+    """An id list as 32-bit little-endian integers: a big bank has tens of thousands of lists."""
+    out = array.array("i", ids)
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out.tobytes()
+
+
+def _unpack(blob: bytes) -> list[int]:
+    out = array.array("i")
+    out.frombytes(blob)
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out.tolist()
 
 
 def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *,
@@ -207,12 +221,12 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                 ids = list(map(place_of.__getitem__, map(id, p.sources)))
                 rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
                              json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior,
-                             _int_list(ids)))
+                             _pack(ids)))
                 for g in _bigrams(p.text):
                     grams.setdefault(g, []).append(pid)
             c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             c.executemany("INSERT INTO places VALUES (?,?,?,?)", ((i, *key) for key, i in places.items()))
-            c.executemany("INSERT INTO grams VALUES (?,?)", ((g, _int_list(grams[g])) for g in sorted(grams)))
+            c.executemany("INSERT INTO grams VALUES (?,?)", ((g, _pack(grams[g])) for g in sorted(grams)))
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])
             c.execute("INSERT INTO model VALUES (1, ?)", (json.dumps(mined.model, ensure_ascii=False),))
@@ -390,7 +404,7 @@ class PhraseBank:
         return self._db.execute(sql, args).fetchall()
 
     def _hits(self, rows: Sequence[tuple], match: dict[int, float] | None = None) -> list[Hit]:
-        wanted = {r[0]: json.loads(r[10]) for r in rows}
+        wanted = {r[0]: _unpack(r[10]) for r in rows}
         ids = sorted(set().union(*wanted.values()))
         places: dict[int, dict] = {}
         for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
@@ -436,7 +450,7 @@ class PhraseBank:
         if grams:
             lists = dict(self._db.execute(f"SELECT gram, ids FROM grams WHERE gram IN ({','.join('?' * len(grams))})",
                                           grams).fetchall())
-            ids = sorted(set.intersection(*(set(json.loads(lists[g])) for g in grams))) if len(lists) == len(grams) else []
+            ids = sorted(set.intersection(*(set(_unpack(lists[g])) for g in grams))) if len(lists) == len(grams) else []
             rows = []
             for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
                 chunk = ids[i:i + 900]
