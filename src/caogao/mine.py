@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import heapq
+import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -191,8 +192,6 @@ def _bodies(groups: dict[tuple, list[int]], units: list[_Unit], contexts: dict[s
             reason: GenericCheck) -> dict[tuple, tuple[list[tuple[str, str]], list[str]]]:
     """``_body_phrases`` of each group of units sharing (kind, own text, section, context),
     through the build cache: a rebuild reads only the text it has not read with these names."""
-    import json
-
     from .segment_cache import code_digest, default_cache
     from .tokenize import _pos_id
 
