@@ -180,13 +180,11 @@ class LinearModel:
         self.sublinear_tf = sublinear_tf
         self.norm = norm
         self.ngram_range = ngram_range
+        self.coef = coef
         # Sparse columns: term index → [(class row, weight)], so a prediction costs
-        # only the terms present.
+        # only the terms present. Each is made when a text first has its term:
+        # making all of them up front costs more than a bank build's every prediction.
         self._columns: dict[int, list[tuple[int, float]]] = {}
-        for row, weights in enumerate(coef):
-            for j, w in enumerate(weights):
-                if w:
-                    self._columns.setdefault(j, []).append((row, w))
 
     @classmethod
     def from_weights(cls, d: dict) -> "LinearModel":
@@ -224,7 +222,10 @@ class LinearModel:
     def decision(self, tokens: Sequence[str]) -> list[float]:
         scores = list(self.intercept)
         for j, v in self._features(tokens).items():
-            for row, w in self._columns.get(j, ()):
+            column = self._columns.get(j)
+            if column is None:
+                column = self._columns[j] = [(row, w[j]) for row, w in enumerate(self.coef) if w[j]]
+            for row, w in column:
                 scores[row] += w * v
         return scores
 
