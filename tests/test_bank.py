@@ -483,17 +483,19 @@ def edited_corpus(tmp_path_factory):
 
 
 def test_after_one_report_changed_only_its_new_text_is_segmented(edited_corpus, tmp_path, monkeypatch):
-    from caogao import names, tokenize
+    from caogao import ingest, names, tokenize
 
     corpus, before, fresh = edited_corpus
     shutil.copytree(before, tmp_path / "home")
     monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
     forget_in_process(monkeypatch)
-    cut, tagged = [], []
-    real_cut, real_tag = tokenize._cut_blocks, names._tag_clauses
+    cut, tagged, decoded = [], [], []
+    real_cut, real_tag, real_read = tokenize._cut_blocks, names._tag_clauses, ingest.read_text
     monkeypatch.setattr(tokenize, "_cut_blocks", lambda blocks: cut.extend(blocks) or real_cut(blocks))
     monkeypatch.setattr(names, "_tag_clauses", lambda clauses: tagged.extend(clauses) or real_tag(clauses))
+    monkeypatch.setattr(ingest, "read_text", lambda path: decoded.append(Path(path).name) or real_read(path))
     bankmod.build_bank(db=tmp_path / "bank.sqlite", corpus=[corpus])
+    assert [name[:4] for name in decoded] == ["000_"]  # the unchanged report was not decoded again
     assert any("智慧农业示范园" in block for block in cut)  # the new text was read …
     assert all(block in ADDED for block in cut)  # … and nothing else was segmented again
     assert all(clause in ADDED for clause in tagged)

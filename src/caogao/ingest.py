@@ -364,36 +364,54 @@ def _expand_folder(folder: Path, warnings: list[str]) -> list[Path]:
     return found
 
 
+def list_files(paths: Iterable[str | Path], warnings: list[str]) -> list[Path]:
+    """Files named in ``paths`` and found in its folders (recursively, sorted by name), each once.
+
+    A folder's hidden, lock and legacy-format files are left out with a
+    warning; a missing path stays in, for ``read_text`` to name its fault."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    files: list[Path] = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            files.extend(_expand_folder(given, warnings))
+        else:
+            files.append(given)
+    out: list[Path] = []
+    seen: set[str] = set()
+    for file in files:
+        key = os.path.realpath(file)
+        if key not in seen:  # a file named both alone and inside a given folder
+            seen.add(key)
+            out.append(file)
+    return out
+
+
+def skipped(file: Path, exc: InputError) -> str:
+    """The warning for a file ``read_text`` could not read."""
+    hint = f"（{exc.hint}）" if exc.hint else ""
+    return f"{file}：{exc.message}{hint}"
+
+
+def nothing_read(warnings: list[str]) -> InputError:
+    detail = "；".join(warnings[:5]) or "没有给出任何文件"
+    return InputError(f"没有读到任何文件：{detail}", hint=f"请给出 {'/'.join(SUPPORTED)} 文件或包含它们的文件夹")
+
+
 def read_many(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[str]]:
     """Read files and folders (recursively); what fails becomes a warning.
 
     Returns ``(path, text)`` pairs in the order given (a folder's files sorted by
     name) and Chinese warnings naming each file skipped and why. Raises
     InputError only when nothing at all could be read."""
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
     warnings: list[str] = []
-    files: list[Path] = []
-    for given in paths:
-        given = Path(given)
-        if given.is_dir():
-            files.extend(_expand_folder(given, warnings))
-        else:  # a missing path becomes read_text's warning below
-            files.append(given)
     results: list[tuple[Path, str]] = []
-    seen: set[Path] = set()
-    for file in files:
-        key = file.resolve()
-        if key in seen:  # a file named both alone and inside a given folder
-            continue
-        seen.add(key)
+    for file in list_files(paths, warnings):
         try:
             results.append((file, read_text(file)))
         except InputError as exc:
-            hint = f"（{exc.hint}）" if exc.hint else ""
-            warnings.append(f"{file}：{exc.message}{hint}")
+            warnings.append(skipped(file, exc))
     if not results:
-        detail = "；".join(warnings[:5]) or "没有给出任何文件"
-        raise InputError(f"没有读到任何文件：{detail}",
-                         hint=f"请给出 {'/'.join(SUPPORTED)} 文件或包含它们的文件夹")
+        raise nothing_read(warnings)
     return results, warnings
