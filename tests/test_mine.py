@@ -195,3 +195,23 @@ def test_a_report_repeated_word_for_word_credits_every_copy(reports):
         assert ids[0] == base[0].id and "twin#1" in ids, p.text
         assert ids.index("twin#1") > max(i for i, rid in enumerate(ids) if rid == base[0].id)
         assert p.n_reports == 2
+
+
+def test_strands_are_found_as_the_strand_pattern_finds_them(reports):
+    # strands() is the fast form of units._STRAND: every 一是…/二是… a report has, and nothing else
+    import random
+
+    from caogao.units import _STRAND, strands
+
+    def by_pattern(text):
+        return [m.group(1) for m in _STRAND.finditer(text)]
+
+    texts = [r.text for r in reports]
+    texts += ["一是抓好产业发展；二是做好民生保障。", "工作：\u3000三是推进项目建设，四是", "要求一是不够",
+              "第一是首要任务。十二是加强队伍建设管理"]
+    rng = random.Random(7)
+    texts += ["".join(rng.choice("。；：: \n一二十是" + "治" * 8) for _ in range(rng.randint(0, 200)))
+              for _ in range(3000)]
+    assert sum(len(by_pattern(t)) for t in texts[:len(reports)]) > 10  # the corpus has strands to find
+    for text in texts:
+        assert strands(text) == by_pattern(text), text

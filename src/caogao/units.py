@@ -19,6 +19,37 @@ from .slots import strip_ordinal
 
 _PART_KIND = {"开场": "开场", "致谢": "致谢", "存在问题": "存在问题", "计划": "计划总述", "结束语": "结束语"}
 _STRAND = re.compile(r"(?:^|(?<=[。；;：:]))\s*[一二三四五六七八九十]+是([^。；;]{4,80})")
+_NUMERALS = frozenset("一二三四五六七八九十")
+_STRAND_OPENERS = frozenset("。；;：:")
+_STRAND_END = re.compile(r"[。；;]")
+
+
+def strands(text: str) -> list[str]:
+    """What each 一是…/二是… strand says: group 1 of each ``_STRAND`` match, in order.
+
+    The regex tries its look-behind at every character (0.1 s over a 10 MB
+    corpus); every strand has a 是, so this looks only at the 是s.
+    """
+    out: list[str] = []
+    done = 0  # where the last strand ended: strands do not overlap
+    i = text.find("是")
+    while i != -1:
+        j = i
+        while j > 0 and text[j - 1] in _NUMERALS:
+            j -= 1
+        start = j
+        while start > 0 and text[start - 1].isspace():
+            start -= 1
+        if j < i and start >= done and (start == 0 or text[start - 1] in _STRAND_OPENERS):
+            stop = _STRAND_END.search(text, i + 1)
+            length = min((stop.start() if stop else len(text)) - i - 1, 80)
+            if length >= 4:
+                out.append(text[i + 1:i + 1 + length])
+                done = i + 1 + length
+                i = text.find("是", done)
+                continue
+        i = text.find("是", i + 1)
+    return out
 _SALUTATION = re.compile(r"^(?:各位[^。！？：:]{0,24}?[：:！!]|同志们[，,！!：:])\s*")
 
 
@@ -86,8 +117,8 @@ def units_of(report: Report) -> list[_Unit]:
             for k, text in parts:
                 out.append(_Unit(f"{pid}/{k}", report, under, "", text, text, "part", k))
             if part.name == "存在问题":
-                for i, m in enumerate(_STRAND.finditer(part.text), 1):
-                    out.append(_Unit(f"{pid}/~{i}", report, under, lead_clause(m.group(1)), m.group(1),
+                for i, strand in enumerate(strands(part.text), 1):
+                    out.append(_Unit(f"{pid}/~{i}", report, under, lead_clause(strand), strand,
                                      "", "item", "存在问题"))
         fixed = kind if kind != "计划总述" else None
         heads = [s.heading for s in part.sections]
@@ -110,9 +141,9 @@ def _children(parent: _Unit, sec: Section) -> list[_Unit]:
         out.append(unit)
         out.extend(_children(unit, child))
     # strands written inside the body rather than parsed as children
-    for k, m in enumerate(_STRAND.finditer(sec.text), 1):
-        out.append(_Unit(f"{parent.path}~{k}", parent.report, sec.heading, lead_clause(m.group(1)),
-                         m.group(1), "", "item", parent.label, parent))
+    for k, strand in enumerate(strands(sec.text), 1):
+        out.append(_Unit(f"{parent.path}~{k}", parent.report, sec.heading, lead_clause(strand),
+                         strand, "", "item", parent.label, parent))
     return out
 
 
