@@ -66,3 +66,45 @@ def test_an_unusable_location_means_no_cache_not_an_error(tmp_path):
     cache = Cache(folder)
     cache.put("cut", "乡村振兴", "乡村振兴")
     assert cache.get("cut", "乡村振兴") is None
+
+
+def _asked(cache: Cache, monkeypatch) -> list[str]:
+    """The texts ``cache`` looks up one by one from now on."""
+    asked: list[str] = []
+    real = cache._get_many
+    monkeypatch.setattr(cache, "_get_many", lambda ns, texts: asked.extend(
+        t for t in texts if not ns.startswith("set/")) or real(ns, list(texts)))
+    return asked
+
+
+def test_a_rebuild_reads_what_the_last_build_used_in_one_lookup(tmp_path, monkeypatch):
+    path = tmp_path / "cache.sqlite"
+    first = Cache(path)
+    first.put_many("cut/1", {"乡村振兴": "乡村 振兴", "旧的": "旧 的"})
+    with first.working_set("我镇", ("cut/",)):
+        assert first.get_many("cut/1", ["乡村振兴"]) == {"乡村振兴": "乡村 振兴"}
+        first.put_many("cut/1", {"抓项目": "抓 项目"})
+        first.put_many("pos/1", {"抓项目": "v n"})  # not a working-set namespace
+    again = Cache(path)
+    asked = _asked(again, monkeypatch)
+    with again.working_set("我镇", ("cut/",)):
+        assert again.get_many("cut/1", ["抓项目", "乡村振兴", "旧的"]) == {
+            "抓项目": "抓 项目", "乡村振兴": "乡村 振兴", "旧的": "旧 的"}
+        assert again.get_many("pos/1", ["抓项目"]) == {"抓项目": "v n"}
+    assert asked == ["旧的", "抓项目"]  # only what the last build did not use, and other namespaces
+    other = Cache(path)
+    asked = _asked(other, monkeypatch)
+    with other.working_set("另一个镇", ("cut/",)):
+        other.get_many("cut/1", ["乡村振兴"])
+    assert asked == ["乡村振兴"]  # each corpus has its own working set
+
+
+def test_a_damaged_working_set_is_a_miss_not_an_error(tmp_path):
+    path = tmp_path / "cache.sqlite"
+    cache = Cache(path)
+    cache.put_many("cut/1", {"乡村振兴": "乡村 振兴"})
+    for damaged in ("{不是 JSON", '["乡村振兴"]', '{"乡村振兴": 3}'):
+        cache.put_many("set/cut/1", {"我镇": damaged})
+        again = Cache(path)
+        with again.working_set("我镇", ("cut/",)):
+            assert again.get_many("cut/1", ["乡村振兴"]) == {"乡村振兴": "乡村 振兴"}

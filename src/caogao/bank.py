@@ -38,6 +38,10 @@ from .taxonomy import ALL_TYPES, KINDS, require_kind, require_type
 # older rules is rebuilt, never read as if it were current.
 SCHEMA_VERSION = 4  # 2: redacted sentences not generic; 3: sources as places; 4: id lists as blobs
 APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever its schema
+# build-cache namespaces of small values read thousands at a time (segmented text, POS tags,
+# generic verdicts): kept as one working set per corpus. Not names/ nor body/: they are few
+# and keyed by whole reports and units, which a working set would copy.
+_WORKING_SET = ("text/", "cut/", "pos/", "generic/")
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
 KIND_LABELS = {"heading1": "一级标题", "heading2": "二级标题与引领句", "item": "分项表述（一是……）",
@@ -261,6 +265,7 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     """
     from .corpus_cache import load
     from .mine import mine
+    from .segment_cache import default_cache
 
     start = time.perf_counter()
     office_paths = [str(Path(p).resolve()) for p in (paths or ())]
@@ -275,23 +280,25 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     # fingerprint first: a file edited while we mine makes the bank stale, not wrongly fresh
     meta = {"fingerprint": fingerprint(shipped_paths, office_paths),
             "sources": {"shipped": not only, "office": office_paths}}
-    reports, warnings = [], []
-    if shipped_paths:
-        reports, warnings = load(shipped_paths)
-    office_ids: set[str] = set()
-    if office_paths:
-        office_reports, more = load(office_paths)
-        warnings += more
-        taken = {r.id for r in reports}
-        for r in office_reports:
-            if r.id in taken:  # an office file named like a shipped one
-                r.id = f"{r.id}@office"
-            office_ids.add(r.id)
-        reports += office_reports
-    say(f"挖掘短语（{len(reports)} 篇报告）……")
-    # the miner reports (step, done, total); the user sees one message per call
-    mined = mine(reports, progress=(lambda step, done, total: say(f"挖掘短语：{step}（{done}/{total}）"))
-                 if progress else None, refit=refit)
+    # the small values this build looks up, kept together for the next build of these sources
+    with default_cache().working_set(json.dumps([shipped_paths, office_paths], ensure_ascii=False), _WORKING_SET):
+        reports, warnings = [], []
+        if shipped_paths:
+            reports, warnings = load(shipped_paths)
+        office_ids: set[str] = set()
+        if office_paths:
+            office_reports, more = load(office_paths)
+            warnings += more
+            taken = {r.id for r in reports}
+            for r in office_reports:
+                if r.id in taken:  # an office file named like a shipped one
+                    r.id = f"{r.id}@office"
+                office_ids.add(r.id)
+            reports += office_reports
+        say(f"挖掘短语（{len(reports)} 篇报告）……")
+        # the miner reports (step, done, total); the user sees one message per call
+        mined = mine(reports, progress=(lambda step, done, total: say(f"挖掘短语：{step}（{done}/{total}）"))
+                     if progress else None, refit=refit)
     say("写入短语库……")
     meta.update(reports=len(reports), classifier=getattr(mined, "classifier", {}))
     stats = write_bank(target, mined, reports, office_ids=office_ids, meta=meta)

@@ -20,9 +20,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import sqlite3
 import time
+from collections import defaultdict
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -72,6 +74,7 @@ class Cache:
         self.disabled = False
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        self._set: _WorkingSet | None = None
 
     # -- one connection per process: a forked worker opens its own and leaves the parent's alone
     @contextlib.contextmanager
@@ -137,6 +140,22 @@ class Cache:
     # -- the store
     def get_many(self, namespace: str, texts: Iterable[str]) -> dict[str, str]:
         """Cached values of those ``texts`` that have one (text → value)."""
+        ws = self._set
+        if ws is None or not namespace.startswith(ws.prefixes):
+            return self._get_many(namespace, texts)
+        known = ws.known(self, namespace)
+        found, rest = {}, []
+        for t in dict.fromkeys(texts):
+            value = known.get(t)
+            if value is None:
+                rest.append(t)
+            else:
+                found[t] = value
+        found.update(self._get_many(namespace, rest))
+        ws.used[namespace].update(found)
+        return found
+
+    def _get_many(self, namespace: str, texts: Iterable[str]) -> dict[str, str]:
         keys = {digest(namespace, t): t for t in dict.fromkeys(texts)}
         if not keys:
             return {}
@@ -168,6 +187,8 @@ class Cache:
         """Store values; best effort (a locked or read-only cache is skipped)."""
         if not items:
             return
+        if self._set is not None and namespace.startswith(self._set.prefixes):
+            self._set.used[namespace].update(items)
         now = _now()
         rows = [(digest(namespace, t), v, now) for t, v in items.items()]
 
@@ -182,6 +203,24 @@ class Cache:
     def put(self, namespace: str, text: str, value: str) -> None:
         self.put_many(namespace, {text: value})
 
+    @contextlib.contextmanager
+    def working_set(self, name: str, prefixes: tuple[str, ...]) -> Iterator[None]:
+        """Keep what a build reads and writes in namespaces starting with ``prefixes``
+        as one entry per namespace, under ``name``, for the next build of that name.
+
+        A rebuild asks again for nearly all it asked last time: thousands of
+        small values (segmented clauses, verdicts), one lookup each. Read as one
+        entry instead, they cost a twentieth. Values are those of the entries
+        themselves, so a working set only ever saves lookups; what it lacks is
+        looked up as before.
+        """
+        self._set = _WorkingSet(name, prefixes)
+        try:
+            yield
+            self._set.save(self)
+        finally:
+            self._set = None
+
     def _trim(self, conn: sqlite3.Connection) -> None:
         page = conn.execute("PRAGMA page_size").fetchone()[0]
         used = conn.execute("PRAGMA page_count").fetchone()[0] - conn.execute("PRAGMA freelist_count").fetchone()[0]
@@ -194,6 +233,31 @@ class Cache:
             conn.execute("DELETE FROM kv WHERE key IN (SELECT key FROM kv ORDER BY used, key LIMIT ?)",
                          (max(1, total // 4),))
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class _WorkingSet:
+    """The values one build used, by namespace, and those the build before it used."""
+
+    def __init__(self, name: str, prefixes: tuple[str, ...]) -> None:
+        self.name, self.prefixes = name, prefixes
+        self.loaded: dict[str, dict[str, str]] = {}
+        self.used: dict[str, dict[str, str]] = defaultdict(dict)
+
+    def known(self, cache: Cache, namespace: str) -> dict[str, str]:
+        if namespace not in self.loaded:
+            value = cache._get_many(f"set/{namespace}", [self.name]).get(self.name)
+            try:
+                known = json.loads(value) if value else {}
+            except ValueError:
+                known = {}
+            known = known if isinstance(known, dict) else {}
+            self.loaded[namespace] = {k: v for k, v in known.items() if isinstance(v, str)}
+        return self.loaded[namespace]
+
+    def save(self, cache: Cache) -> None:
+        for namespace, used in self.used.items():
+            if used != self.loaded.get(namespace):
+                cache.put_many(f"set/{namespace}", {self.name: json.dumps(used, ensure_ascii=False)})
 
 
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
