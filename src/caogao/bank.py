@@ -44,6 +44,7 @@ APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever it
 # generic verdicts): kept as one working set per corpus. Not names/ nor body/: they are few
 # and keyed by whole reports and units, which a working set would copy.
 _WORKING_SET = ("text/", "cut/", "pos/", "generic/")
+_PARALLEL_GRAMS = 3000  # phrases: below this, starting a worker costs more than the index
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
 KIND_LABELS = {"heading1": "一级标题", "heading2": "二级标题与引领句", "item": "分项表述（一是……）",
@@ -188,6 +189,16 @@ def _unpack(blob: bytes) -> list[int]:
     return out.tolist()
 
 
+def _gram_index(texts: list[str]) -> list[tuple[str, bytes]]:
+    """Each bigram, with the ids (1-based, ascending) of the texts that have it, packed
+    (module-level: a forked worker runs it while the phrases are written)."""
+    grams: dict[str, list[int]] = {}
+    for pid, text in enumerate(texts, 1):
+        for g in _bigrams(text):
+            grams.setdefault(g, []).append(pid)
+    return [(g, _pack(grams[g])) for g in sorted(grams)]
+
+
 def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *,
                office_ids: Iterable[str] = (), meta: dict | None = None) -> BuildStats:
     """Store a ``Mined`` result (phrases, keywords, model) as a bank at ``db``, atomically."""
@@ -205,6 +216,11 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
     phrases = list(mined.phrases)
     max_score = max((p.score for p in phrases), default=1.0) or 1.0
     max_n = max((p.n_reports for p in phrases), default=1) or 1
+    texts = [p.text for p in phrases]
+    from .parallel import background  # not at the top: lookups import this module, not multiprocessing
+
+    # a big bank's index takes 0.2 s to make: on the other core, while the phrases are written
+    index = background(_gram_index, texts) if len(texts) >= _PARALLEL_GRAMS else None
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as c:
             c.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
@@ -219,7 +235,6 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
             # id(Source) → place id: the miner shares one Source object per place
             place_of = {key: places.setdefault((s.report, s.heading, s.report_id), len(places) + 1)
                         for key, s in dict(zip(map(id, every), every)).items()}
-            grams: dict[str, list[int]] = {}
             for pid, p in enumerate(phrases, 1):
                 origin = "office" if office and any(s.report_id in office for s in p.sources) else "shipped"
                 # prior: the phrase's own worth, before any query (score, then spread)
@@ -228,11 +243,9 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                 rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
                              json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior,
                              _pack(ids)))
-                for g in _bigrams(p.text):
-                    grams.setdefault(g, []).append(pid)
             c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             c.executemany("INSERT INTO places VALUES (?,?,?,?)", ((i, *key) for key, i in places.items()))
-            c.executemany("INSERT INTO grams VALUES (?,?)", ((g, _pack(grams[g])) for g in sorted(grams)))
+            c.executemany("INSERT INTO grams VALUES (?,?)", index.result() if index else _gram_index(texts))
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])
             c.execute("INSERT INTO model VALUES (1, ?)", (json.dumps(mined.model, ensure_ascii=False),))
