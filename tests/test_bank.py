@@ -296,8 +296,9 @@ def corpus_names() -> set[str]:
 
 def test_a_common_word_finds_every_phrase_containing_it_however_many(tmp_path):
     # more phrases share 建设 than one SQLite query may name: every one is still found, with its source
+    # (and so many that the index is made by a worker process)
     many = [Ph(f"第{i}项建设任务", "经济发展", "item", 0.5, True, sources=[Src(f"报告{i}", "一、", f"r#{i}")])
-            for i in range(2500)]
+            for i in range(3500)]
     write_bank(tmp_path / "big.sqlite", Mined(many + [Ph("别的说法", "总述", "set_phrase", 0.5, True)], {}, {}))
     with PhraseBank(tmp_path / "big.sqlite") as b:
         found = b.search("建设", limit=None)
