@@ -388,6 +388,23 @@ def test_open_bank_builds_once_and_rebuilds_when_corpus_or_schema_changes(tmp_pa
         assert len(fake_mine) == 3 and b.search(limit=1) and bank_state(db, corpus=corpus) == "ok"
 
 
+def test_whether_a_bank_is_up_to_date_is_told_without_reading_unchanged_files(tmp_path, fake_mine, monkeypatch):
+    office = copy_reports(tmp_path / "本镇报告", "000", "003")
+    db = tmp_path / "office.sqlite"
+    bankmod.build_bank([office], db=db, only=True)
+    read: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real(self))
+    assert bank_state(db) == "ok" and read == []  # a lookup reads no report
+    report = next(office.glob("000_*"))
+    os.utime(report)  # saved again, unchanged: read once, still up to date
+    assert bank_state(db) == "ok" and read == [report.name]
+    report.write_text(report.read_text(encoding="utf-8") + "又一句。\n", encoding="utf-8")
+    assert bank_state(db) == "stale"
+    bankmod.build_bank([office], db=db, only=True)
+    assert bank_state(db) == "ok"
+
+
 def test_office_reports_rank_first(tmp_path):
     corpus = [copy_reports(tmp_path / "corpus", "000")]
     office = copy_reports(tmp_path / "本镇报告", "003")

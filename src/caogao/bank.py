@@ -132,18 +132,54 @@ def corpus_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return out
 
 
-def fingerprint(shipped: Sequence[str | os.PathLike], office: Sequence[str | os.PathLike]) -> str:
-    """A hash of every source file's name and content (and caogao's version)."""
-    h = hashlib.sha256(f"caogao {__version__} schema {SCHEMA_VERSION}\n".encode())
+def source_files(shipped: Sequence[str | os.PathLike], office: Sequence[str | os.PathLike],
+                 known: dict | None = None) -> list[list]:
+    """``[origin, name, size, mtime_ns, sha256]`` of every source file, in order.
+
+    A file whose origin, name, size and modification time are in ``known``
+    (``(origin, name, size, mtime_ns) → sha256``, the table a bank records) is
+    not read again: with an office corpus of hundreds of reports, every lookup
+    would otherwise read them all to tell whether the bank is up to date. A
+    file is stat'ed before it is read, so an edit made meanwhile shows next time.
+    """
+    rows: list[list] = []
     for origin, paths in (("shipped", shipped), ("office", office)):
         for f in corpus_files(paths):
             name = f.name if origin == "shipped" else str(f.resolve())
             try:
-                digest = hashlib.sha256(f.read_bytes()).hexdigest()
+                st = f.stat()
+                size, mtime = st.st_size, st.st_mtime_ns
+                digest = (known or {}).get((origin, name, size, mtime)) or hashlib.sha256(f.read_bytes()).hexdigest()
             except OSError:
-                digest = "unreadable"
-            h.update(f"{origin}\t{name}\t{digest}\n".encode())
+                size, mtime, digest = -1, -1, "unreadable"
+            rows.append([origin, name, size, mtime, digest])
+    return rows
+
+
+def _fingerprint_of(rows: list[list]) -> str:
+    h = hashlib.sha256(f"caogao {__version__} schema {SCHEMA_VERSION}\n".encode())
+    for origin, name, _, _, digest in rows:
+        h.update(f"{origin}\t{name}\t{digest}\n".encode())
     return h.hexdigest()
+
+
+def fingerprint(shipped: Sequence[str | os.PathLike], office: Sequence[str | os.PathLike]) -> str:
+    """A hash of every source file's name and content (and caogao's version)."""
+    return _fingerprint_of(source_files(shipped, office))
+
+
+def _known_files(meta: dict) -> dict:
+    """The ``source_files`` table a bank's meta records, as ``known``; {} when absent or damaged."""
+    with contextlib.suppress(ValueError, TypeError):
+        return {(o, n, s, m): d for o, n, s, m, d in json.loads(meta.get("files") or "[]")}
+    return {}
+
+
+def _recorded_meta(db: Path) -> dict:
+    with contextlib.suppress(sqlite3.Error):
+        with contextlib.closing(_connect_ro(db)) as c:
+            return dict(c.execute("SELECT key, value FROM meta").fetchall())
+    return {}
 
 
 # ---------------------------------------------------------------- writing a bank
@@ -313,7 +349,9 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     say = progress or (lambda message: None)
     say("读取语料……")
     # fingerprint first: a file edited while we mine makes the bank stale, not wrongly fresh
-    meta = {"fingerprint": fingerprint(shipped_paths, office_paths),
+    files = source_files(shipped_paths, office_paths,
+                         _known_files(_recorded_meta(target)) if _is_bank_file(target) else None)
+    meta = {"fingerprint": _fingerprint_of(files), "files": files,
             "sources": {"shipped": not only, "office": office_paths}}
     # the small values this build looks up, kept together for the next build of these sources
     with default_cache().working_set(json.dumps([shipped_paths, office_paths], ensure_ascii=False), _WORKING_SET):
@@ -359,7 +397,8 @@ def bank_state(db: str | os.PathLike, *, corpus: Sequence[str | os.PathLike] | N
         return "old"
     sources = json.loads(meta.get("sources", "{}"))
     shipped = [str(p) for p in (corpus or [corpus_dir()])] if sources.get("shipped", True) else []
-    return "ok" if meta.get("fingerprint") == fingerprint(shipped, sources.get("office", [])) else "stale"
+    now = source_files(shipped, sources.get("office", []), _known_files(meta))
+    return "ok" if meta.get("fingerprint") == _fingerprint_of(now) else "stale"
 
 
 def _recorded_sources(db: Path) -> dict:
@@ -370,15 +409,16 @@ def _recorded_sources(db: Path) -> dict:
 
 
 def open_bank(path: str | os.PathLike | None = None, *, corpus: Sequence[str | os.PathLike] | None = None,
-              progress: Progress | None = None) -> "PhraseBank":
+              progress: Progress | None = None, state: str | None = None) -> "PhraseBank":
     """Open the bank at ``path`` (default: the per-user bank), building it first if needed.
 
     A bank is (re)built when missing, of another schema version, or when the
     files it was mined from changed; an office bank is rebuilt from the same
     office files. A file that is not a caogao bank is never overwritten.
+    ``state`` is ``bank_state``'s answer when the caller has just asked it.
     """
     db = Path(path) if path else default_bank_path()
-    state = bank_state(db, corpus=corpus)
+    state = state or bank_state(db, corpus=corpus)
     if state == "foreign":
         raise BankError("该文件不是 caogao 短语库", file=db,
                         hint="用 caogao bank build --db 文件 构建，或去掉 --db 使用默认短语库")

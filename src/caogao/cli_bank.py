@@ -54,7 +54,7 @@ def _open(db: Optional[Path]):
         warn(f"短语库{why}，正在{again}构建 {target}（只需几秒钟，之后直接使用）")
     progress = _StageProgress()
     try:
-        return open_bank(target, progress=progress)
+        return open_bank(target, progress=progress, state=state)
     finally:
         progress.finish()
 
