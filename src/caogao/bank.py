@@ -38,13 +38,15 @@ from .taxonomy import ALL_TYPES, KINDS, require_kind, require_type
 
 # Raised whenever what a bank holds changes, not only its tables: a bank mined by
 # older rules is rebuilt, never read as if it were current.
-SCHEMA_VERSION = 4  # 2: redacted sentences not generic; 3: sources as places; 4: id lists as blobs
+# 2: redacted sentences not generic; 3: sources as places; 4: id lists as blobs;
+# 5: no bigram index (a scan of 5,500 phrases takes 4 ms; the index took 0.2 s of every build),
+#    tokens space-separated
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever its schema
 # build-cache namespaces of small values read thousands at a time (segmented text, POS tags,
 # generic verdicts): kept as one working set per corpus. Not names/ nor body/: they are few
 # and keyed by whole reports and units, which a working set would copy.
 _WORKING_SET = ("text/", "cut/", "pos/", "generic/")
-_PARALLEL_GRAMS = 3000  # phrases: below this, starting a worker costs more than the index
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
 KIND_LABELS = {"heading1": "一级标题", "heading2": "二级标题与引领句", "item": "分项表述（一是……）",
@@ -68,10 +70,6 @@ CREATE TABLE places (id INTEGER PRIMARY KEY, report TEXT, heading TEXT, report_i
 CREATE TABLE keywords (section TEXT NOT NULL, rank INTEGER NOT NULL, word TEXT NOT NULL,
                        PRIMARY KEY (section, rank));
 CREATE TABLE model (id INTEGER PRIMARY KEY CHECK (id = 1), weights TEXT NOT NULL);
--- Character bigrams -> phrases (an id list, ascending): a Chinese substring query
--- intersects its bigrams' lists and verifies the candidates with instr(); one-character
--- queries scan instead.
-CREATE TABLE grams (gram TEXT PRIMARY KEY, ids BLOB NOT NULL) WITHOUT ROWID;
 """
 # Made once the rows are in: building an index at the end is faster than keeping it up to date.
 _INDEXES = """
@@ -205,10 +203,6 @@ def _guard_target(db: Path) -> None:
                         hint="换一个 --db 文件名")
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
-
-
 def _pack(ids: list[int]) -> bytes:
     """An id list as 32-bit little-endian integers: a big bank has tens of thousands of lists."""
     out = array.array("i", ids)
@@ -223,16 +217,6 @@ def _unpack(blob: bytes) -> list[int]:
     if sys.byteorder == "big":
         out.byteswap()
     return out.tolist()
-
-
-def _gram_index(texts: list[str]) -> list[tuple[str, bytes]]:
-    """Each bigram, with the ids (1-based, ascending) of the texts that have it, packed
-    (module-level: a forked worker runs it while the phrases are written)."""
-    grams: dict[str, list[int]] = {}
-    for pid, text in enumerate(texts, 1):
-        for g in _bigrams(text):
-            grams.setdefault(g, []).append(pid)
-    return [(g, _pack(grams[g])) for g in sorted(grams)]
 
 
 def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *,
@@ -252,11 +236,6 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
     phrases = list(mined.phrases)
     max_score = max((p.score for p in phrases), default=1.0) or 1.0
     max_n = max((p.n_reports for p in phrases), default=1) or 1
-    texts = [p.text for p in phrases]
-    from .parallel import background  # not at the top: lookups import this module, not multiprocessing
-
-    # a big bank's index takes 0.2 s to make: on the other core, while the phrases are written
-    index = background(_gram_index, texts) if len(texts) >= _PARALLEL_GRAMS else None
     try:
         with contextlib.closing(sqlite3.connect(tmp)) as c:
             c.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
@@ -277,11 +256,10 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                 prior = 0.6 * max(p.score, 0.0) / max_score + 0.4 * math.log1p(p.n_reports) / math.log1p(max_n)
                 ids = list(map(place_of.__getitem__, map(id, p.sources)))
                 rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
-                             json.dumps(list(p.tokens), ensure_ascii=False), int(p.n_reports), origin, prior,
+                             " ".join(p.tokens), int(p.n_reports), origin, prior,
                              _pack(ids)))
             c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             c.executemany("INSERT INTO places VALUES (?,?,?,?)", ((i, *key) for key, i in places.items()))
-            c.executemany("INSERT INTO grams VALUES (?,?)", index.result() if index else _gram_index(texts))
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])
             c.execute("INSERT INTO model VALUES (1, ?)", (json.dumps(mined.model, ensure_ascii=False),))
@@ -525,20 +503,10 @@ class PhraseBank:
         terms = (query or "").split()
         if not terms:
             return self._hits(self._rows(where, args, "p.origin = 'shipped', p.prior DESC, p.text", limit))
-        for t in terms:  # the bigrams only narrow; instr() decides
+        for t in terms:
             where.append("instr(p.text, ?) > 0")
             args.append(t)
-        grams = sorted(set().union(*(_bigrams(t) for t in terms)))
-        if grams:
-            lists = dict(self._db.execute(f"SELECT gram, ids FROM grams WHERE gram IN ({','.join('?' * len(grams))})",
-                                          grams).fetchall())
-            ids = sorted(set.intersection(*(set(_unpack(lists[g])) for g in grams))) if len(lists) == len(grams) else []
-            rows = []
-            for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
-                chunk = ids[i:i + 900]
-                rows += self._rows([*where, f"p.id IN ({','.join('?' * len(chunk))})"], [*args, *chunk])
-        else:
-            rows = self._rows(where, args)
+        rows = self._rows(where, args)
         match, first, whole = {}, terms[0], "".join(terms)
         for r in rows:
             text = r[1]
@@ -607,7 +575,7 @@ class PhraseBank:
 
         idf, unseen = self._idf()
         if self._vectors is None:
-            self._vectors = [(pid, self._vector(json.loads(toks), idf, unseen))
+            self._vectors = [(pid, self._vector(toks.split(), idf, unseen))
                              for pid, toks in self._db.execute("SELECT id, tokens FROM phrases")]
         query = self._vector(tokenize(text), idf, unseen)
         sims = {pid: sum(v * vec.get(t, 0.0) for t, v in query.items()) for pid, vec in self._vectors}
