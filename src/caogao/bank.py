@@ -120,13 +120,18 @@ class BuildStats:
 
 # ---------------------------------------------------------------- corpus fingerprint
 
-def corpus_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """Report files under ``paths`` (folders walked), in the order ingest reads them."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        found = sorted(p.rglob("*")) if p.is_dir() else [p]
-        out += [f for f in found if f.is_file() and f.suffix.lower() in CORPUS_SUFFIXES
-                and not f.name.startswith((".", "~$"))]
+def corpus_files(paths: Iterable[str | os.PathLike]) -> list[str]:
+    """Report files under ``paths`` (folders walked, symlinked folders not followed), each
+    folder's sorted as paths are."""
+    out: list[str] = []
+    for p in map(os.fspath, paths):
+        if os.path.isdir(p):
+            found = [os.path.join(root, name) for root, _, names in os.walk(p) for name in names]
+            found.sort(key=lambda f: f.split(os.sep))  # as pathlib orders paths: part by part
+        else:
+            found = [p]
+        out += [f for f in found if os.path.basename(f).lower().endswith(CORPUS_SUFFIXES)
+                and not os.path.basename(f).startswith((".", "~$")) and os.path.isfile(f)]
     return out
 
 
@@ -143,11 +148,11 @@ def source_files(shipped: Sequence[str | os.PathLike], office: Sequence[str | os
     rows: list[list] = []
     for origin, paths in (("shipped", shipped), ("office", office)):
         for f in corpus_files(paths):
-            name = f.name if origin == "shipped" else str(f.resolve())
+            name = os.path.basename(f) if origin == "shipped" else os.path.abspath(f)
             try:
-                st = f.stat()
+                st = os.stat(f)
                 size, mtime = st.st_size, st.st_mtime_ns
-                digest = (known or {}).get((origin, name, size, mtime)) or hashlib.sha256(f.read_bytes()).hexdigest()
+                digest = (known or {}).get((origin, name, size, mtime)) or hashlib.sha256(Path(f).read_bytes()).hexdigest()
             except OSError:
                 size, mtime, digest = -1, -1, "unreadable"
             rows.append([origin, name, size, mtime, digest])
