@@ -379,9 +379,13 @@ def list_files(paths: Iterable[str | Path], warnings: list[str]) -> list[Path]:
         else:
             files.append(given)
     out: list[Path] = []
-    seen: set[str] = set()
+    seen: set = set()
     for file in files:
-        key = os.path.realpath(file)
+        try:  # one stat, where resolving the path costs one per folder on the way
+            st = os.stat(file)
+            key: object = (st.st_dev, st.st_ino)
+        except OSError:
+            key = os.path.abspath(file)
         if key not in seen:  # a file named both alone and inside a given folder
             seen.add(key)
             out.append(file)
