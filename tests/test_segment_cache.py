@@ -108,3 +108,13 @@ def test_a_damaged_working_set_is_a_miss_not_an_error(tmp_path):
         again = Cache(path)
         with again.working_set("我镇", ("cut/",)):
             assert again.get_many("cut/1", ["乡村振兴"]) == {"乡村振兴": "乡村 振兴"}
+
+
+def test_package_versions_in_cache_keys_are_the_installed_ones():
+    import importlib.metadata as md
+
+    from caogao.segment_cache import package_version
+
+    for dist, module in (("jieba", "jieba"), ("scikit-learn", "sklearn"), ("PyYAML", "yaml")):
+        assert package_version(dist, module) == md.version(dist)
+    assert package_version("no-such-thing", "no_such_thing") == "?"

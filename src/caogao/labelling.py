@@ -140,19 +140,13 @@ def fit_weights(texts: list[str], labels: list[str], weights: list[float]) -> di
 
 
 def _model_key(texts: list[str], labels: list[str], weights: list[float]) -> str:
-    import importlib.metadata as md
-
+    from .segment_cache import package_version
     from .tokenize import segmenter_id
 
-    try:
-        sklearn = md.version("scikit-learn")
-    except md.PackageNotFoundError:
-        sklearn = "?"
-    h = hashlib.blake2b(digest_size=16)
-    h.update(json.dumps([SectionClassifier().params(), segmenter_id(), sklearn], ensure_ascii=False).encode())
-    for row in zip(texts, labels, weights):
-        h.update(json.dumps(row, ensure_ascii=False).encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+    sklearn = package_version("scikit-learn", "sklearn")
+    given = [SectionClassifier().params(), segmenter_id(), sklearn, texts, labels, weights]
+    return hashlib.blake2b(json.dumps(given, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+                           digest_size=16).hexdigest()
 
 
 def _encode_rows(texts: list[str], labels: list[str], weights: list[float]) -> str:

@@ -85,27 +85,19 @@ def _userdict() -> list[tuple[str, int | None, str | None]]:
 @functools.lru_cache(maxsize=1)
 def segmenter_id() -> str:
     """Which segmenter cuts words, with which dictionary: part of every cache key."""
-    import importlib.metadata as md
+    from .segment_cache import package_version
 
     digest = hashlib.blake2b((data_dir() / "userdict.txt").read_bytes(), digest_size=8).hexdigest()
     name = "rjieba" if _use_rjieba() else "jieba"
-    try:
-        version = md.version(name)
-    except md.PackageNotFoundError:
-        version = "?"
-    return f"{name}-{version}-norm1-{digest}"
+    return f"{name}-{package_version(name, name)}-norm1-{digest}"
 
 
 @functools.lru_cache(maxsize=1)
 def _pos_id() -> str:
-    import importlib.metadata as md
+    from .segment_cache import package_version
 
     digest = hashlib.blake2b((data_dir() / "userdict.txt").read_bytes(), digest_size=8).hexdigest()
-    try:
-        version = md.version("jieba")
-    except md.PackageNotFoundError:
-        version = "?"
-    return f"jieba-{version}-pos1-{digest}"
+    return f"jieba-{package_version('jieba', 'jieba')}-pos1-{digest}"
 
 
 @functools.lru_cache(maxsize=1)
