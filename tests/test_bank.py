@@ -500,6 +500,7 @@ def test_after_one_report_changed_only_its_new_text_is_segmented(edited_corpus, 
     corpus, before, fresh = edited_corpus
     shutil.copytree(before, tmp_path / "home")
     monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CAOGAO_NO_FORK", "1")  # all in this process, where the calls are seen
     forget_in_process(monkeypatch)
     cut, tagged, decoded = [], [], []
     real_cut, real_tag, real_read = tokenize._cut_blocks, names._tag_clauses, ingest.read_text
@@ -511,6 +512,26 @@ def test_after_one_report_changed_only_its_new_text_is_segmented(edited_corpus, 
     assert any("智慧农业示范园" in block for block in cut)  # the new text was read …
     assert all(block in ADDED for block in cut)  # … and nothing else was segmented again
     assert all(clause in ADDED for clause in tagged)
+    assert bank_content(tmp_path / "bank.sqlite") == bank_content(fresh)
+
+
+def test_a_rebuild_after_an_edit_leaves_segmenting_and_tagging_to_helpers(edited_corpus, tmp_path):
+    # A user's rebuild after editing one report, in a new process: the segmenter and the tagger
+    # load in helpers on the other core while the build reads, and the bank is a fresh build's.
+    from caogao import parallel
+
+    if parallel.cores() < 2 or parallel._context() is None:
+        pytest.skip("helpers need two cores and fork")
+    corpus, before, fresh = edited_corpus
+    shutil.copytree(before, tmp_path / "home")
+    shutil.copy(before.parent / "before.sqlite", tmp_path / "bank.sqlite")  # built before the edit
+    code = ("from caogao import bank, tokenize\n"
+            f"bank.build_bank(db={str(tmp_path / 'bank.sqlite')!r}, corpus=[{str(corpus)!r}])\n"
+            "print(tokenize.segmenter_loaded(), tokenize.tagger_loaded())")
+    env = dict(os.environ, CAOGAO_HOME=str(tmp_path / "home"))
+    env.pop("CAOGAO_NO_FORK", None)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["False", "False"]  # neither was loaded in the building process
     assert bank_content(tmp_path / "bank.sqlite") == bank_content(fresh)
 
 

@@ -191,13 +191,15 @@ def _collect(units: list[_Unit], contexts: dict[str, dict],
 def _bodies(groups: dict[tuple, list[int]], units: list[_Unit], contexts: dict[str, dict],
             reason: GenericCheck) -> dict[tuple, tuple[list[tuple[str, str]], list[str]]]:
     """``_body_phrases`` of each group of units sharing (kind, own text, section, context),
-    through the build cache: a rebuild reads only the text it has not read with these names."""
-    from .segment_cache import code_digest, default_cache
-    from .tokenize import _pos_id
+    through the build cache: a rebuild reads only the text it has not read.
 
-    cache = default_cache()  # names_in reads POS tags: the tagger and its dictionary are in the key
-    code = code_digest('mine', 'slots', 'shapes', 'units', 'report', 'names', 'tokenize')
-    namespace = f"body/{code}/{_pos_id()}/{reason.digest}"
+    What is cached does not depend on the corpus's names; the pruned forms of
+    part sentences (``_pruned``) do, and are made here each time.
+    """
+    from .segment_cache import code_digest, default_cache
+
+    cache = default_cache()
+    namespace = f"body/{code_digest('mine', 'slots', 'shapes', 'units', 'report')}"
     keys = {json.dumps(k, ensure_ascii=False): k for k in groups}
     out: dict[tuple, tuple[list[tuple[str, str]], list[str]]] = {}
     for text, value in cache.get_many(namespace, keys).items():
@@ -205,19 +207,32 @@ def _bodies(groups: dict[tuple, list[int]], units: list[_Unit], contexts: dict[s
             texts, plain = json.loads(value)
             out[keys[text]] = ([(t, k) for t, k in texts], list(plain))
     missing = [k for k in groups if k not in out]
-    firsts = [units[groups[k][0]] for k in missing]
-    # the clauses _pruned will judge, tagged in one batch
-    reason.prefetch(c.rstrip("，；") for u, k in zip(firsts, missing) if u.kind == "part" and k[2] in _PART_PHRASES
-                    for sentence in sentences(u.own) for piece in _pieces(sentence)
-                    if not has_figure(piece) for c in _clause_split(slot_text(piece, **contexts[u.report.id])))
-    new = {k: _body_phrases(u, k[2], contexts[u.report.id], reason) for u, k in zip(firsts, missing)}
+    new = {k: _body_phrases(units[groups[k][0]], k[2], contexts[units[groups[k][0]].report.id]) for k in missing}
     cache.put_many(namespace, {json.dumps(k, ensure_ascii=False): json.dumps(v, ensure_ascii=False)
                                for k, v in new.items()})
     out.update(new)
+    # each part sentence's clauses judged in one batch, then the sentence pruned of this town's
+    reason.judge_many(c.rstrip("，；") for texts, _ in out.values() for t, kind in texts if kind == "set_phrase"
+                      for c in _clause_split(t))
+    pruned: dict[str, str | None] = {}  # reports repeat their part sentences: each pruned once
+    return {k: (_with_pruned(texts, reason, pruned), plain) for k, (texts, plain) in out.items()}
+
+
+def _with_pruned(texts: list[tuple[str, str]], reason: GenericCheck,
+                 pruned: dict[str, str | None]) -> list[tuple[str, str]]:
+    """Each part sentence followed by its ``_pruned`` form, when it has one."""
+    out = []
+    for text, kind in texts:
+        out.append((text, kind))
+        if kind == "set_phrase":
+            if text not in pruned:
+                pruned[text] = _pruned(text, reason)
+            if pruned[text]:
+                out.append((pruned[text], "set_phrase"))
     return out
 
 
-def _body_phrases(u: _Unit, section: str, ctx: dict, reason: GenericCheck) -> tuple[list[tuple[str, str]], list[str]]:
+def _body_phrases(u: _Unit, section: str, ctx: dict) -> tuple[list[tuple[str, str]], list[str]]:
     """Phrase candidates (text, kind) in a unit's own text, and its clauses worth counting across reports."""
     out: list[tuple[str, str]] = []
     plain: list[str] = []
@@ -229,9 +244,6 @@ def _body_phrases(u: _Unit, section: str, ctx: dict, reason: GenericCheck) -> tu
                     out.append((slotted, "figure"))
             elif u.kind == "part" and section in _PART_PHRASES and 8 <= len(slotted) <= 160:
                 out.append((slotted, "set_phrase"))
-                shorter = _pruned(slotted, reason)
-                if shorter:
-                    out.append((shorter, "set_phrase"))
         for clause in _CLAUSE_SPLIT.split(slot_text(sentence, **ctx)):
             clause = clause.strip()
             if _plain_clause(clause):

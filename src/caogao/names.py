@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .tokenize import SLOT_RE, _get_pos_tokenizer, _get_tokenizer, _pos_id, _pos_tag_cached, _remember
+from .tokenize import SLOT_RE, _get_tokenizer, _pos_id, _pos_tag_cached, _remember, load_tagger, tagger_loaded
 
 _PARALLEL_TAG_CHARS = 20_000  # jieba tags ~50k characters a second; forking costs ~0.05 s
 
@@ -60,8 +60,10 @@ def _ensure_tags(clauses: Iterable[str]) -> None:
             found[clause] = tags
     missing = [c for c in wanted if c not in found]
     if missing:
-        _get_pos_tokenizer()  # loaded before forking, so a worker inherits it
-        new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS)))
+        if len(missing) > 1 and sum(map(len, missing)) >= _PARALLEL_TAG_CHARS:
+            load_tagger()  # before forking, so the worker inherits it
+        new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS,
+                                          helper="tagger", ready_here=tagger_loaded())))
         cache.put_many(namespace, {c: _encode_tags(t) for c, t in new.items()})
         found.update(new)
     _remember(_tags, found)
@@ -150,10 +152,17 @@ def corpus_names(texts: Iterable[str]) -> set[str]:
     return {n for t in texts for n in found[t] if not re.search(r"[XxＸｘ]", n)}
 
 
+_SUFFIX_RE = re.compile("|".join(PLACE_SUFFIXES + FIRM_SUFFIXES))
+
+
+def _suffix_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` that ``corpus_names`` tags: those with a place or firm suffix."""
+    return [c for clause in sorted({c for c in _CLAUSE_RE.findall(text) if _SUFFIX_RE.search(c)})
+            for c in _clauses(clause)]
+
+
 def _names_of_texts(texts: list[str]) -> dict[str, set[str]]:
-    suffix = re.compile("|".join(PLACE_SUFFIXES + FIRM_SUFFIXES))
-    pieces = {t: [c for clause in sorted({c for c in _CLAUSE_RE.findall(t) if suffix.search(c)})
-                  for c in _clauses(clause)] for t in texts}
+    pieces = {t: _suffix_clauses(t) for t in texts}
     _ensure_tags(c for found in pieces.values() for c in found)
     return {t: {n for clause in found for n, freq in _names(clause)
                 if (len(n) >= 3 and n.endswith(PLACE_SUFFIXES + FIRM_SUFFIXES)) or freq == -1}

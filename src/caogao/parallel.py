@@ -37,17 +37,24 @@ def _context():
 
 
 def split_map(fn: Callable[[list[T]], list[R]], items: Sequence[T], *, cost: Callable[[T], int] = lambda _: 1,
-              min_cost: int) -> list[R]:
+              min_cost: int, helper: str = "", ready_here: bool = True) -> list[R]:
     """``fn(items)``, computed as two halves on two cores when the total cost reaches ``min_cost``.
 
     ``fn`` maps a list to a list of the same length, item by item, so the
-    halves' results joined are the whole result.
+    halves' results joined are the whole result. Below ``min_cost`` it runs
+    here, or, when this process has not loaded what ``fn`` needs
+    (``ready_here=False``: a segmenter, a tagger) and a helper of that name
+    has been loading it meanwhile (``start_helper``), in the helper.
     """
     items = list(items)
     weights = [cost(x) for x in items]
     total = sum(weights)
     ctx = _context()
     if total < min_cost or len(items) < 2 or cores() < 2 or ctx is None:
+        if not ready_here and helper in _helpers and items:
+            done = _helpers[helper].run(fn, items)
+            if done is not None:
+                return done
         return fn(items)
     # the worker takes the first half by cost; this process the rest
     acc, cut = 0, len(items)
@@ -104,3 +111,75 @@ class Background:
 def background(fn: Callable[..., R], *args: Any) -> Background:
     """Start ``fn(*args)`` on the other core, if there is one."""
     return Background(fn, *args)
+
+
+# ------------------------------------------------------------------ the build's helper
+
+def _serve(conn, warm: Callable[[], Any]) -> None:
+    """A helper's loop: warm up, then run each (fn, args) sent and send back (True, result)."""
+    try:
+        warm()
+    except Exception:  # a failed warm-up only means the first job loads it
+        pass
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send((True, fn(*args)))
+        except Exception as exc:  # the caller redoes the work itself
+            conn.send((False, repr(exc)))
+
+
+class _Helper:
+    """A worker forked early in a build, loading what later small jobs need while this process reads."""
+
+    def __init__(self, ctx, warm: Callable[[], Any]) -> None:
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, args=(child, warm), daemon=True)
+        self._proc.start()
+        child.close()
+
+    def run(self, fn: Callable, *args: Any) -> Any:
+        """``fn(*args)`` in the helper; None when the helper cannot (the caller then does it)."""
+        try:
+            self._conn.send((fn, args))
+        except Exception:  # unpicklable (a test's stand-in): nothing was sent
+            return None
+        try:
+            ok, value = self._conn.recv()
+        except (EOFError, OSError):
+            return None
+        return value if ok else None
+
+    def stop(self) -> None:
+        if self._proc.is_alive():
+            self._proc.terminate()  # it may still be loading what no job needed
+        self._proc.join(timeout=2)
+        self._conn.close()
+
+
+_helpers: dict[str, _Helper] = {}
+
+
+def start_helper(name: str, warm: Callable[[], Any]) -> None:
+    """Fork a helper for the rest of the build (if there are two cores) and have it run ``warm`` now.
+
+    Each loads one thing (the segmenter, the tagger) and then serves the small
+    jobs that need it (``split_map(helper=name)``), so a job never waits
+    behind another's loading.
+    """
+    ctx = _context()
+    if name in _helpers or ctx is None or cores() < 2:
+        return
+    try:
+        _helpers[name] = _Helper(ctx, warm)
+    except OSError:
+        pass
+
+
+def stop_helpers() -> None:
+    """End the build's helpers."""
+    while _helpers:
+        _helpers.popitem()[1].stop()

@@ -11,7 +11,6 @@ without loading a segmenter.
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from typing import Iterable
 
@@ -108,25 +107,36 @@ def specific_reason(text: str, names: set[str]) -> str | None:
     return GenericCheck(names)(text)
 
 
+_DIGIT = re.compile(r"[0-9０-９]")
+_REDACTION_X = re.compile(r"[XxＸｘ]")
 # Sources circulate with a leader's name cut out (以习近平同志为核心 → 以同志为核心,
 # 习近平新时代… → 新时代…为指导 is still whole); such a sentence must not be lent as it is.
 _REDACTED = re.compile(r"以同志为核心|在同志的|同志关于")
 
 
 class GenericCheck:
-    """``specific_reason`` for one corpus's names: each text judged once, names found by one regex."""
+    """``specific_reason`` for one corpus's names: each text judged once, names found by one regex.
+
+    A verdict has a part that depends on the corpus's names (does the text
+    contain one?) and a part that does not (figures, slots, quotes, and the
+    proper nouns POS tagging finds). Only the second is slow, and only it is
+    kept in the build cache, keyed by the text alone: a report that brings a
+    new village's name changes which names the corpus has, and must not make
+    every phrase be judged again.
+    """
 
     def __init__(self, names: set[str]) -> None:
         ordered = sorted(names, key=lambda n: (-len(n), n))
         self._names = re.compile("|".join(map(re.escape, ordered))) if ordered else None
         self._memo: dict[str, str | None] = {}
-        # which names: part of the cache key of anything judged with them
-        self.digest = hashlib.blake2b("\n".join(ordered).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+        self._tagged: dict[str, str | None] = {}  # plain text → the first name POS tags find in it
+        self._clean: set[str] = set()  # texts with no reason before names are looked for
 
-    def _before_names(self, text: str) -> str | None:
-        if re.search(r"[0-9０-９]", text):
+    @staticmethod
+    def _before_names(text: str) -> str | None:
+        if _DIGIT.search(text):
             return "数字"
-        if re.search(r"[XxＸｘ]", _SLOT.sub("", text)):
+        if _REDACTION_X.search(_SLOT.sub("", text)):
             return "XX"
         bad = [s for s in slots(text) if s not in GENERIC_SLOTS]
         if bad:
@@ -139,44 +149,60 @@ class GenericCheck:
             return "删节"
         return None
 
+    def _needs_tags(self, texts: Iterable[str]) -> list[str]:
+        """Plain forms of ``texts`` whose verdict rests on POS tags not yet looked at."""
+        plain = []
+        for t in dict.fromkeys(texts):
+            if t not in self._memo:
+                before = self._before_names(t)
+                if before is None:
+                    self._clean.add(t)
+                    plain.append(_SLOT.sub("，", t))
+                else:
+                    self._memo[t] = before  # the verdict, whatever the names
+        return [p for p in dict.fromkeys(plain)
+                if p not in self._tagged and not (self._names and self._names.search(p))]
+
     def prefetch(self, texts: Iterable[str]) -> None:
-        """POS-tag in one batch the texts whose verdict will depend on names."""
+        """POS-tag in one batch the texts whose verdict will depend on tags."""
         from .names import prefetch_names
 
-        plain = (_SLOT.sub("，", t) for t in dict.fromkeys(texts)
-                 if t not in self._memo and self._before_names(t) is None)
-        prefetch_names(p for p in plain if not (self._names and self._names.search(p)))
+        prefetch_names(self._needs_tags(texts))
 
     def judge_many(self, texts: Iterable[str]) -> None:
-        """Judge many texts at once, through the build cache (keyed by these names)."""
+        """Look up, or tag in one batch, what many texts' verdicts need (build cache, by text)."""
+        from .names import names_in, prefetch_names
         from .segment_cache import code_digest, default_cache
         from .tokenize import _pos_id
 
-        wanted = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        wanted = self._needs_tags(texts)
         if not wanted:
             return
         cache = default_cache()  # names_in reads POS tags: the tagger and its dictionary are in the key
-        namespace = f"generic/{code_digest('slots', 'shapes', 'names', 'tokenize')}/{_pos_id()}/{self.digest}"
-        for text, verdict in cache.get_many(namespace, wanted).items():
-            self._memo[text] = verdict or None
-        missing = [t for t in wanted if t not in self._memo]
-        self.prefetch(missing)
-        cache.put_many(namespace, {t: self(t) or "" for t in missing})
+        namespace = f"generic/{code_digest('slots', 'shapes', 'names', 'tokenize')}/{_pos_id()}"
+        for plain, found in cache.get_many(namespace, wanted).items():
+            self._tagged[plain] = found or None
+        missing = [p for p in wanted if p not in self._tagged]
+        prefetch_names(missing)
+        new = {p: (names_in(p) or [None])[0] for p in missing}
+        self._tagged.update(new)
+        cache.put_many(namespace, {p: found or "" for p, found in new.items()})
 
     def __call__(self, text: str) -> str | None:
         if text in self._memo:
             return self._memo[text]
-        from .names import names_in
-
-        reason = self._before_names(text)
+        reason = None if text in self._clean else self._before_names(text)
         if reason is None:
             plain = _SLOT.sub("，", text)
             m = self._names.search(plain) if self._names else None
             if m:
                 reason = m.group(0)
             else:
-                found = names_in(plain)
-                reason = found[0] if found else None
+                if plain not in self._tagged:
+                    from .names import names_in
+
+                    self._tagged[plain] = (names_in(plain) or [None])[0]
+                reason = self._tagged[plain]
         self._memo[text] = reason
         return reason
 

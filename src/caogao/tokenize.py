@@ -181,6 +181,24 @@ def _normalise(words: Iterable[str]) -> list[str]:
     return out
 
 
+def load_segmenter() -> None:
+    """Load the segmenter and its dictionaries now (0.2 s with rjieba, 1 s with jieba)."""
+    _raw_cut("预热")
+
+
+def segmenter_loaded() -> bool:
+    return (_rjieba if _use_rjieba() else _tokenizer) is not None
+
+
+def load_tagger() -> None:
+    """Load jieba's dictionary and POS tags now (about 1.4 s)."""
+    _get_pos_tokenizer()
+
+
+def tagger_loaded() -> bool:
+    return _pos_tokenizer is not None
+
+
 def _raw_cut(block: str) -> list[str]:
     if _use_rjieba():
         return _normalise(_get_rjieba().cut(block))
@@ -274,9 +292,10 @@ def _ensure_blocks(blocks: Iterable[str]) -> None:
         found[block] = tuple(value.split(" ")) if value else ()
     missing = [b for b in wanted if b not in found]
     if missing:
-        if len(missing) > 1:
-            _raw_cut("预热")  # load the segmenter before forking, so a worker inherits it
-        cut = split_map(_cut_blocks, missing, cost=len, min_cost=_PARALLEL_CUT_CHARS)
+        if len(missing) > 1 and sum(map(len, missing)) >= _PARALLEL_CUT_CHARS:
+            load_segmenter()  # before forking, so the worker inherits it
+        cut = split_map(_cut_blocks, missing, cost=len, min_cost=_PARALLEL_CUT_CHARS,
+                        helper="segmenter", ready_here=segmenter_loaded())
         new = dict(zip(missing, cut))
         cache.put_many(namespace, {b: " ".join(w) for b, w in new.items()})
         found.update(new)

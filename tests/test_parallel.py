@@ -1,0 +1,55 @@
+"""The second core: split work, and helpers that load a segmenter while the build reads."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from caogao import parallel
+
+
+def _pids(items: list[int]) -> list[tuple[int, int]]:
+    return [(x * x, os.getpid()) for x in items]
+
+
+def _warm() -> None:
+    os.environ["CAOGAO_TEST_WARMED"] = "1"  # in the helper only
+
+
+def _warmed(items: list[int]) -> list[str]:
+    return [os.environ.get("CAOGAO_TEST_WARMED", "")] * len(items)
+
+
+@pytest.fixture
+def helper():
+    if parallel.cores() < 2 or parallel._context() is None:
+        pytest.skip("helpers need two cores and fork")
+    parallel.start_helper("test", _warm)
+    yield
+    parallel.stop_helpers()
+
+
+def test_small_work_needing_what_only_the_helper_loaded_runs_there(helper):
+    done = parallel.split_map(_pids, [1, 2, 3], min_cost=1000, helper="test", ready_here=False)
+    assert [square for square, _ in done] == [1, 4, 9]
+    assert {pid for _, pid in done} != {os.getpid()}
+    assert parallel.split_map(_warmed, [1, 2], min_cost=1000, helper="test", ready_here=False) == ["1", "1"]
+    # loaded here already: done here
+    assert {pid for _, pid in parallel.split_map(_pids, [1, 2], min_cost=1000, helper="test")} == {os.getpid()}
+
+
+def test_work_a_helper_cannot_take_is_done_here(helper):
+    # a function that cannot be sent (a test's stand-in) and a helper gone both fall back
+    assert parallel.split_map(lambda xs: [x + 1 for x in xs], [1, 2], min_cost=1000,
+                              helper="test", ready_here=False) == [2, 3]
+    parallel._helpers["test"]._proc.kill()
+    parallel._helpers["test"]._proc.join()
+    assert [s for s, _ in parallel.split_map(_pids, [3], min_cost=1000, helper="test", ready_here=False)] == [9]
+
+
+def test_stopping_ends_every_helper(helper):
+    proc = parallel._helpers["test"]._proc
+    parallel.stop_helpers()
+    assert not proc.is_alive() and parallel._helpers == {}
+    assert parallel.split_map(_pids, [2], min_cost=1000, helper="test", ready_here=False)[0][0] == 4
