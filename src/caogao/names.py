@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .tokenize import SLOT_RE, _get_tokenizer, _pos_id, _pos_tag_cached, _remember, load_tagger, tagger_loaded
+from .tokenize import (SLOT_RE, _get_tokenizer, _pos_id, _pos_tag_cached, _remember, load_tagger, pos_tag_with,
+                       tagger_loaded)
 
 _PARALLEL_TAG_CHARS = 20_000  # jieba tags ~50k characters a second; forking costs ~0.05 s
 
@@ -25,7 +26,18 @@ _tags: dict[str, Tagged] = {}
 
 
 def _tag_clauses(clauses: list[str]) -> list[Tagged]:
-    """POS tags with word frequencies (module-level: a forked worker runs it too)."""
+    """POS tags with word frequencies (module-level: a forked worker runs it too).
+
+    A small batch, when the whole dictionary is not loaded here, is tagged with
+    just the part of it the batch needs, read from the word store.
+    """
+    from . import wordstore
+
+    if not tagger_loaded() and sum(map(len, clauses)) <= wordstore.SMALL_BATCH_CHARS:
+        small = wordstore.tagger_for(clauses)
+        if small is not None:
+            pos, freq = small
+            return [tuple((w, f, freq.get(w, -1)) for w, f in pos_tag_with(pos, c)) for c in clauses]
     freq = _get_tokenizer().FREQ
     return [tuple((w, f, freq.get(w, -1)) for w, f in _pos_tag_cached(c)) for c in clauses]
 

@@ -1,0 +1,40 @@
+"""Tagging a little text from the word store gives the tags of jieba's whole dictionary."""
+
+from __future__ import annotations
+
+import pytest
+
+from caogao import names, tokenize, wordstore
+from caogao.structure import load_corpus
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CAOGAO_HOME", str(home))
+        pos = tokenize._get_pos_tokenizer()
+        wordstore._write(pos, wordstore.path())  # as the forked writer does, here
+        yield pos
+
+
+def test_a_batch_tagged_from_the_store_gets_the_whole_dictionarys_tags(store, monkeypatch, tmp_path):
+    monkeypatch.setenv("CAOGAO_HOME", str(wordstore.path().parent))
+    reports, _ = load_corpus()
+    clauses = sorted({c for r in reports for c in names._clauses(r.text)})
+    # the clauses the name rules read (a place or firm suffix), and a sample of the rest
+    batch = [c for i, c in enumerate(clauses) if names._SUFFIX_RE.search(c) or i % 7 == 0]
+    assert len(batch) > 1000
+    small, freq = wordstore.tagger_for(batch)
+    assert len(freq) < len(store.tokenizer.FREQ) / 20  # a small part of the dictionary
+    whole = store.tokenizer.FREQ
+    for clause in batch:
+        expected = [(w, f, whole.get(w, -1)) for w, f in tokenize._pos_tag_cached(clause)]
+        assert [(w, f, freq.get(w, -1)) for w, f in tokenize.pos_tag_with(small, clause)] == expected, clause
+
+
+def test_a_missing_or_damaged_store_is_not_used(store, monkeypatch, tmp_path):
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path))
+    assert wordstore.tagger_for(["桂花村污水管网建成投用"]) is None
+    wordstore.path().write_bytes(b"not a database" * 100)
+    assert wordstore.tagger_for(["桂花村污水管网建成投用"]) is None  # so the whole dictionary is loaded
