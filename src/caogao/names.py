@@ -28,12 +28,13 @@ _tags: dict[str, Tagged] = {}
 def _tag_clauses(clauses: list[str]) -> list[Tagged]:
     """POS tags with word frequencies (module-level: a forked worker runs it too).
 
-    A small batch, when the whole dictionary is not loaded here, is tagged with
-    just the part of it the batch needs, read from the word store.
+    A batch of up to ``wordstore.BATCH_CHARS``, when the whole dictionary is not
+    loaded here, is tagged with just the part of it the batch needs, read from
+    the word store.
     """
     from . import wordstore
 
-    if not tagger_loaded() and sum(map(len, clauses)) <= wordstore.SMALL_BATCH_CHARS:
+    if not tagger_loaded() and sum(map(len, clauses)) <= wordstore.BATCH_CHARS:
         small = wordstore.tagger_for(clauses)
         if small is not None:
             pos, freq = small
@@ -58,6 +59,7 @@ def _decode_tags(value: str) -> Tagged | None:
 
 
 def _ensure_tags(clauses: Iterable[str]) -> None:
+    from . import wordstore
     from .parallel import split_map
     from .segment_cache import default_cache
 
@@ -72,8 +74,11 @@ def _ensure_tags(clauses: Iterable[str]) -> None:
             found[clause] = tags
     missing = [c for c in wanted if c not in found]
     if missing:
-        if len(missing) > 1 and sum(map(len, missing)) >= _PARALLEL_TAG_CHARS:
-            load_tagger()  # before forking, so the worker inherits it
+        total = sum(map(len, missing))
+        if len(missing) > 1 and total >= _PARALLEL_TAG_CHARS:
+            # before forking, so the worker inherits it: the word store's tagger when each
+            # half is a batch it serves, else the whole dictionary
+            load_tagger(whole=total > 2 * wordstore.BATCH_CHARS)
         new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS,
                                           helper="tagger", ready_here=tagger_loaded())))
         cache.put_many(namespace, {c: _encode_tags(t) for c, t in new.items()})

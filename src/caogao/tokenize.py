@@ -194,12 +194,12 @@ def segmenter_loaded() -> bool:
     return (_rjieba if _use_rjieba() else _tokenizer) is not None
 
 
-def load_tagger() -> None:
-    """Get ready to POS-tag: from the word store if there is one (0.3 s), else by loading
-    jieba's dictionary and POS tags (1.4 s)."""
+def load_tagger(*, whole: bool = False) -> None:
+    """Get ready to POS-tag: from the word store if there is one (0.3 s), else (or for
+    ``whole``) by loading jieba's dictionary and POS tags (1.4 s)."""
     from . import wordstore
 
-    if wordstore.path().is_file():
+    if not whole and wordstore.path().is_file():
         import jieba  # noqa: F401 - the small tagger's code, without a dictionary
 
         wordstore.import_posseg()

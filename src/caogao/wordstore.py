@@ -28,7 +28,8 @@ from typing import Any, Iterable
 
 from .paths import home
 
-SMALL_BATCH_CHARS = 30_000  # past this, loading the whole dictionary is quicker than looking up
+# Looking up a batch's keys costs about 5 µs a character; loading the whole dictionary 1.4 s.
+BATCH_CHARS = 150_000
 _BATCH = 900  # bound parameters per query
 
 
