@@ -236,3 +236,16 @@ def test_a_parallel_set_never_repeats_its_opening_words():
         picker = Picker(bank, random.Random(seed), {}, 2023)
         chosen = picker.headings(["经济发展", "项目建设"], [None, None], "回顾")
         assert chosen == ["抓项目、优服务，经济运行稳中有进", "重招商、强投资，项目建设提速增效"]
+
+
+def test_an_edited_template_is_used_as_edited_and_an_unwritable_cache_is_no_error(tmp_path, facts, monkeypatch):
+    # compiled templates are kept under CAOGAO_HOME; a user's edit must show at once
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
+    templates = tmp_path / "模板"
+    templates.mkdir()
+    for title in ("第一版", "第二版"):
+        (templates / "上半年.j2").write_text(f"@title {title}\n@body {{{{ overview }}}}\n", encoding="utf-8")
+        assert compose(facts, None, template_dir=templates)[0].text == title
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    assert [b.kind for b in compose(facts, None)][:1] == ["title"]

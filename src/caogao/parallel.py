@@ -1,9 +1,11 @@
 """Using the second core during a bank build, when it pays.
 
-Two shapes of parallel work: ``split_map`` cuts one big batch (files to parse,
+Three shapes of parallel work: ``split_map`` cuts one big batch (files to parse,
 clauses to tag) in two and runs one half in a forked worker while this process
 runs the other; ``background`` runs one job (fitting the classifier) in a
-forked worker while this process goes on with work that does not need it.
+forked worker while this process goes on with work that does not need it;
+``start_helper`` forks, early in a rebuild, a worker that loads a segmenter or
+a tagger while this process reads, and then takes the small jobs needing it.
 
 Workers are forked, so they start with everything this process has loaded
 (jieba's dictionary, the user dictionary) instead of loading it again. Where
