@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import sqlite3
 
 from caogao.segment_cache import Cache
@@ -103,7 +104,8 @@ def test_a_damaged_working_set_is_a_miss_not_an_error(tmp_path):
     path = tmp_path / "cache.sqlite"
     cache = Cache(path)
     cache.put_many("cut/1", {"乡村振兴": "乡村 振兴"})
-    for damaged in ("{不是 JSON", '["乡村振兴"]', '{"乡村振兴": 3}'):
+    for damaged in ("{不是 JSON", '{"乡村振兴": "乡村振兴"}', b"\x00not marshal", marshal.dumps(["乡村振兴"]),
+                    marshal.dumps({"乡村振兴": 3})):
         cache.put_many("set/cut/1", {"我镇": damaged})
         again = Cache(path)
         with again.working_set("我镇", ("cut/",)):
