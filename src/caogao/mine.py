@@ -262,13 +262,22 @@ def _recurring(col: _Collector, clauses: dict[str, list[int]], units: list[_Unit
     pool = sorted(clauses)
     for clause, toks in zip(pool, segment_many(pool)):
         users = clauses[clause]
-        if len(set(map(report_of, users))) >= 2:
+        # users are in corpus order, and a report's units are together: two reports or more
+        # when the first and the last differ
+        if report_of(users[0]) != report_of(users[-1]):
             _add_set(col, clause, users, report_of, label_of)
+        slotted = "{" in clause
         for i in (1, 2):
             for j in (2, 3, 4):
                 if len(toks) < i + j + 1:
                     continue
                 head, tail = "".join(toks[:i]), "".join(toks[-j:])
+                if not slotted:
+                    if len(head) + len(tail) >= 6 and len(tail) >= 4:
+                        key = f"{head}…{tail}"
+                        frames[key].extend(users)
+                        middles[key].add("".join(toks[i:-j]))
+                    continue
                 fixed = _SLOT.sub("", head + tail)
                 if len(fixed) >= 6 and len(_SLOT.sub("", tail)) >= 4 and not _SLOT.search(head):
                     key = f"{head}…{tail}"
