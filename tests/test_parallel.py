@@ -53,3 +53,20 @@ def test_stopping_ends_every_helper(helper):
     parallel.stop_helpers()
     assert not proc.is_alive() and parallel._helpers == {}
     assert parallel.split_map(_pids, [2], min_cost=1000, helper="test", ready_here=False)[0][0] == 4
+
+
+def _slow_square(x: int) -> int:
+    return x * x
+
+
+def test_work_is_not_split_onto_a_core_busy_with_a_background_job():
+    if parallel.cores() != 2 or parallel._context() is None:
+        pytest.skip("about a machine with two cores")
+    job = parallel.background(_slow_square, 7)
+    try:
+        done = parallel.split_map(_pids, list(range(10)), min_cost=1)
+        assert {pid for _, pid in done} == {os.getpid()}  # all here: the other core is taken
+    finally:
+        assert job.result() == 49
+    done = parallel.split_map(_pids, list(range(10)), min_cost=1)
+    assert len({pid for _, pid in done}) == 2  # free again: split

@@ -52,7 +52,9 @@ def split_map(fn: Callable[[list[T]], list[R]], items: Sequence[T], *, cost: Cal
     weights = [cost(x) for x in items]
     total = sum(weights)
     ctx = _context()
-    if total < min_cost or len(items) < 2 or cores() < 2 or ctx is None:
+    # a core busy with a background job (a fit) is not split onto: three processes on two
+    # cores only slow the fit everything then waits for
+    if total < min_cost or len(items) < 2 or cores() - len(_running) < 2 or ctx is None:
         if not ready_here and helper in _helpers and items:
             done = _helpers[helper].run(fn, items)
             if done is not None:
@@ -84,6 +86,9 @@ def _result(future: Future, fn: Callable, *args: Any) -> Any:
         return fn(*args)
 
 
+_running: set["Background"] = set()  # jobs on another core now
+
+
 class Background:
     """A job running in a forked worker; ``result()`` waits for it (or does it here)."""
 
@@ -96,6 +101,7 @@ class Background:
             try:
                 self._pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
                 self._future = self._pool.submit(fn, *args)
+                _running.add(self)
             except OSError:
                 self._pool = None
 
@@ -108,6 +114,7 @@ class Background:
             assert self._pool is not None
             self._pool.shutdown(wait=True)
             self._future = self._pool = None
+            _running.discard(self)
 
 
 def background(fn: Callable[..., R], *args: Any) -> Background:
