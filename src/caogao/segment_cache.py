@@ -95,6 +95,18 @@ def _dist_infos(site: str) -> dict[str, str]:
     return {_normalised(name): version for name, _, version in found}
 
 
+def split_known(keys: Iterable[str], known: dict) -> tuple[dict, list[str]]:
+    """``keys`` (each once) split into those ``known`` has, with their values, and the rest, in order."""
+    found, rest = {}, []
+    for key in dict.fromkeys(keys):
+        value = known.get(key)
+        if value is None:
+            rest.append(key)
+        else:
+            found[key] = value
+    return found, rest
+
+
 def digest(namespace: str, text: str) -> bytes:
     """The key of ``text`` in ``namespace`` (16 bytes: collisions are not a concern)."""
     return hashlib.blake2b(f"{namespace}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -187,14 +199,7 @@ class Cache:
         ws = self._set
         if ws is None or not namespace.startswith(ws.prefixes):
             return self._get_many(namespace, texts)
-        known = ws.known(self, namespace)
-        found, rest = {}, []
-        for t in dict.fromkeys(texts):
-            value = known.get(t)
-            if value is None:
-                rest.append(t)
-            else:
-                found[t] = value
+        found, rest = split_known(texts, ws.known(self, namespace))
         found.update(self._get_many(namespace, rest))
         ws.used[namespace].update(found)
         return found

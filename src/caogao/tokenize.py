@@ -321,17 +321,10 @@ def segment_many(texts: Iterable[str]) -> list[list[str]]:
     same units on every build, and one lookup per text is cheaper than one
     per block.
     """
-    from .segment_cache import code_digest, default_cache
+    from .segment_cache import code_digest, default_cache, split_known
 
     texts = list(texts)
-    got: dict[str, tuple[str, ...]] = {}
-    unique = []
-    for t in dict.fromkeys(texts):
-        words = _texts.get(t)
-        if words is None:
-            unique.append(t)
-        else:
-            got[t] = words
+    got, unique = split_known(texts, _texts)
     if unique:
         cache, namespace = default_cache(), f"text/{segmenter_id()}/{code_digest('tokenize')}"
         found = {t: tuple(v.split(" ")) if v else () for t, v in cache.get_many(namespace, unique).items()}
