@@ -38,3 +38,20 @@ def test_a_missing_or_damaged_store_is_not_used(store, monkeypatch, tmp_path):
     assert wordstore.tagger_for(["桂花村污水管网建成投用"]) is None
     wordstore.path().write_bytes(b"not a database" * 100)
     assert wordstore.tagger_for(["桂花村污水管网建成投用"]) is None  # so the whole dictionary is loaded
+
+
+def test_remembering_the_hmm_keeps_jiebas_tags(store, monkeypatch):
+    # Runs of characters jieba's dictionary lacks (汾口, a firm's name) come back clause after
+    # clause; the HMM that tags them is remembered per run, and tags as jieba does without.
+    import jieba.posseg
+
+    remembered = jieba.posseg.viterbi
+    assert isinstance(remembered, wordstore._RememberedViterbi)
+    reports, _ = load_corpus()
+    clauses = sorted({c for r in reports for c in names._clauses(r.text)})[::3]
+    remembered.memo.clear()
+    tagged = [tokenize.pos_tag_with(store, c) for c in clauses]
+    assert len(remembered.memo) > 100
+    repeats = [tokenize.pos_tag_with(store, c) for c in clauses]  # every run from memory now
+    monkeypatch.setattr(jieba.posseg, "viterbi", remembered.viterbi)
+    assert tagged == repeats == [tokenize.pos_tag_with(store, c) for c in clauses]

@@ -36,17 +36,45 @@ _BATCH = 900  # bound parameters per query
 def import_posseg() -> Any:
     """``jieba.posseg``, without the 0.4 s its import spends reading every word's tag for a
     default tagger of its own, which caogao never uses."""
-    if "jieba.posseg" in sys.modules:
-        return sys.modules["jieba.posseg"]
-    import jieba
+    posseg = sys.modules.get("jieba.posseg")
+    if posseg is None:
+        import jieba
 
-    saved = jieba.dt.dictionary
-    jieba.dt.dictionary = os.devnull  # its default tagger reads an empty dictionary instead
-    try:
-        import jieba.posseg
-    finally:
-        jieba.dt.dictionary = saved
-    return jieba.posseg
+        saved = jieba.dt.dictionary
+        jieba.dt.dictionary = os.devnull  # its default tagger reads an empty dictionary instead
+        try:
+            import jieba.posseg as posseg
+        finally:
+            jieba.dt.dictionary = saved
+    if not isinstance(posseg.viterbi, _RememberedViterbi):
+        posseg.viterbi = _RememberedViterbi(posseg.viterbi)
+    return posseg
+
+
+class _RememberedViterbi:
+    """jieba.posseg's HMM, which tags each run of characters its dictionary lacks, remembering
+    each run's result: a corpus meets the same unknown runs (its villages, its firms) again and
+    again, and the HMM is most of the time tagging takes. The result depends only on the run
+    (the model's tables are jieba's constants), so it is the same result."""
+
+    LIMIT = 200_000
+
+    def __init__(self, viterbi: Any) -> None:
+        self.viterbi = viterbi
+        self.tables: tuple | None = None
+        self.memo: dict[str, Any] = {}
+
+    def __call__(self, obs: str, *tables: Any) -> Any:
+        if self.tables is None:
+            self.tables = tables
+        elif any(a is not b for a, b in zip(tables, self.tables)):
+            return self.viterbi(obs, *tables)  # other tables than the ones remembered for
+        found = self.memo.get(obs)
+        if found is None:
+            if len(self.memo) >= self.LIMIT:
+                self.memo.clear()
+            found = self.memo[obs] = self.viterbi(obs, *tables)
+        return found
 
 
 def path() -> Path:
