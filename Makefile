@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench model install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The classifier fitted on the shipped corpus ships with it (src/caogao/data/model-*.json.gz), so a first
+# build needs no fit; after changing the corpus, the user dictionary or the classifier, fit it again here.
+model: $(STAMP)
+	$(BIN)/python -m caogao.labelling
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

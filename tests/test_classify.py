@@ -124,3 +124,65 @@ def test_a_capped_training_set_keeps_every_label_and_the_most_repeated_rows(monk
     assert len(texts) == 4 and set(labels) == {"项目建设", "生态环境", "经济发展"}
     assert {"重点项目加快推进", "河长制全面落实", "工业经济稳中有进"} <= set(texts)
     assert set(training_set(list(reversed(rows)))[0]) == set(texts)  # the same rows whatever the reading order
+
+
+# ------------------------------------------------------------ the model shipped with the corpus
+
+def _shipped_rows():
+    from caogao import labelling
+    from caogao.structure import load_corpus
+    from caogao.units import units_of
+
+    reports, _ = load_corpus()
+    units = [u for r in reports for u in units_of(r)]
+    labelling._weak_label(units)
+    return units, labelling.training_set(labelling._training_counts(units))
+
+
+def _shipped_file() -> tuple[Path, dict]:
+    import gzip
+
+    from caogao.paths import data_dir
+
+    files = list(data_dir().glob("model-*.json.gz"))
+    assert len(files) == 1, f"one shipped model, not {files}"
+    with gzip.open(files[0], "rt", encoding="utf-8") as f:
+        return files[0], json.load(f)
+
+
+def test_the_shipped_model_was_fitted_on_the_shipped_corpus_as_it_is_now():
+    # Editing the corpus, the user dictionary, the classifier or the labelling rules without
+    # fitting the shipped model again (`make model`) would leave it unused: every first build
+    # would import scikit-learn and fit.
+    from caogao.labelling import fitted_on
+
+    _, rows = _shipped_rows()
+    _, shipped = _shipped_file()
+    now = fitted_on(*rows)
+    assert shipped["fitted_on"]["rows"] == now["rows"], "run `make model`"
+    if shipped["fitted_on"]["packages"] == now["packages"]:  # the user dictionary, the word normalisation
+        assert shipped["fitted_on"]["segmenter"] == now["segmenter"], "run `make model`"
+
+
+def test_a_first_build_of_the_shipped_corpus_uses_the_shipped_model_which_is_the_fit(tmp_path, monkeypatch):
+    from caogao import labelling, parallel
+
+    units, rows = _shipped_rows()
+    path, shipped = _shipped_file()
+    now = labelling.fitted_on(*rows)
+    if shipped["fitted_on"]["packages"] != now["packages"]:
+        pytest.skip(f"{path.name} was fitted with {shipped['fitted_on']}, this machine has {now}: "
+                    "a first build fits as for any corpus (`make model` fits it anew)")
+    fresh = labelling.fit_weights(*rows)
+    model = shipped["weights"]
+    assert {k: v for k, v in model.items() if k != "coef"} == {k: v for k, v in fresh.items() if k != "coef"}
+    assert max(abs(a - b) for r, s in zip(model["coef"], fresh["coef"]) for a, b in zip(r, s)) < 1e-5
+
+    started = []
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path))  # an empty build cache
+    monkeypatch.setattr(parallel, "background", lambda fn, *args: started.append(fn))
+    first = labelling.Labelling(units)
+    assert started == [] and first.weights == model
+    # any other corpus is fitted
+    labelling.Labelling([u for u in units if u.report.id != units[0].report.id])
+    assert started == [labelling.fit_weights]

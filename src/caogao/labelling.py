@@ -14,12 +14,19 @@ whose training rows differ from those a cached model was fitted on by at most
 model too: refitting on the 0.1 % of rows an edit changes would cost more than
 the rest of the rebuild and change almost nothing. ``refit=True`` fits anew.
 A fit that is needed runs on the other core while the miner goes on.
+
+The model fitted on the shipped corpus ships too (``data/model-<key>.json.gz``,
+written by ``python -m caogao.labelling``): a first build of the shipped
+corpus, as ``make demo`` runs on a new machine, then needs no fit. It is used
+only under its exact key (the same training rows, classifier settings,
+segmenter and scikit-learn version), so it is the model a fit would give.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import hashlib
 import json
 import os
@@ -167,10 +174,59 @@ def drift(old: str | None, texts: list[str], labels: list[str], weights: list[fl
 
 def _load_weights(value: str | None) -> dict | None:
     with contextlib.suppress(ValueError, TypeError):
-        weights = json.loads(value or "null")
-        if isinstance(weights, dict) and weights.get("format") == "caogao-linear-1":
-            return weights
+        return _checked(json.loads(value or "null"))
     return None  # missing or damaged: fit again
+
+
+def _checked(weights: object) -> dict | None:
+    return weights if isinstance(weights, dict) and weights.get("format") == "caogao-linear-1" else None
+
+
+def shipped_model(key: str) -> dict | None:
+    """The shipped corpus's fitted model when ``key`` is its key (see the module's doc), else None."""
+    from .paths import data_dir
+
+    if not key:
+        return None
+    with contextlib.suppress(OSError, EOFError, ValueError, TypeError, KeyError):
+        with gzip.open(data_dir() / f"model-{key}.json.gz", "rt", encoding="utf-8") as f:
+            return _checked(json.load(f)["weights"])
+    return None
+
+
+def fitted_on(texts: list[str], labels: list[str], weights: list[float]) -> dict:
+    """What a model's key is made of, the training rows as one digest (the shipped model records it)."""
+    from .segment_cache import package_version
+    from .tokenize import segmenter_id
+
+    rows = json.dumps([SectionClassifier().params(), texts, labels, weights], ensure_ascii=False)
+    segmenter = segmenter_id()
+    name = segmenter.split("-")[0]
+    return {"rows": hashlib.blake2b(rows.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest(),
+            "segmenter": segmenter,
+            "packages": {name: package_version(name, name), "scikit-learn": package_version("scikit-learn", "sklearn")}}
+
+
+def ship_model(corpus: Sequence[str | os.PathLike] | None = None) -> "os.PathLike":
+    """Fit the classifier on the shipped corpus and write it into the package's data folder,
+    in place of the one shipped before. Run after changing the corpus, the user dictionary,
+    the classifier or the labelling rules, or upgrading scikit-learn or rjieba."""
+    from .paths import data_dir
+    from .structure import load_corpus
+    from .units import units_of
+
+    reports, _ = load_corpus(corpus)
+    units = [u for r in reports for u in units_of(r)]
+    _weak_label(units)
+    rows = training_set(_training_counts(units))
+    weights = fit_weights(*rows)
+    for old in data_dir().glob("model-*.json.gz"):
+        old.unlink()
+    target = data_dir() / f"model-{_model_key(*rows)}.json.gz"
+    text = json.dumps({"fitted_on": fitted_on(*rows), "weights": weights}, ensure_ascii=False, separators=(",", ":"))
+    with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
+        f.write(text.encode("utf-8"))  # no time stamp: the same model gives the same file
+    return target
 
 
 class Labelling:
@@ -208,15 +264,22 @@ class Labelling:
         cache = default_cache()
         self.weights = _load_weights(cache.get("model", self.key))
         self.reused: float | None = None  # the training rows' drift from a reused model's
+        self.provisional = False
+        self._rows = (texts, labels, weights)
+        self._job = None
+        if self.weights is None and not refit:
+            self.weights = shipped_model(self.key)
+            if self.weights is not None:  # as if fitted here, for later builds to reuse
+                cache.put("model-rows", self.key, _encode_rows(*self._rows))
+                cache.put("model-latest", self._corpus, self.key)
         if self.weights is None and not refit:
             latest = cache.get("model-latest", self._corpus) or ""
             share = drift(cache.get("model-rows", latest), texts, labels, weights)
             if share <= MODEL_DRIFT:
-                self.weights = _load_weights(cache.get("model", latest))
+                self.weights = _load_weights(cache.get("model", latest)) or shipped_model(latest)
                 self.reused = share if self.weights is not None else None
-        self.provisional = False
-        self._rows = (texts, labels, weights)
-        self._job = None if self.weights is not None else background(fit_weights, texts, labels, weights)
+        if self.weights is None:
+            self._job = background(fit_weights, texts, labels, weights)
 
     def _fitted(self) -> dict:
         from .segment_cache import default_cache
@@ -259,7 +322,8 @@ class Labelling:
 
         if provisional and self.weights is None:
             cache = default_cache()
-            previous = _load_weights(cache.get("model", cache.get("model-latest", self._corpus) or ""))
+            latest = cache.get("model-latest", self._corpus) or ""
+            previous = _load_weights(cache.get("model", latest)) or shipped_model(latest)
             if previous is not None:
                 self._apply(self._labels(previous))
                 self.provisional = True
@@ -328,3 +392,7 @@ def evaluate_gold(gold: str | os.PathLike, corpus: Sequence[str | os.PathLike] |
             rows.append((rid, text, label))
     reports, _ = load_corpus(corpus)
     return evaluate_lor(rows, weak=weak_rows(reports))
+
+
+if __name__ == "__main__":
+    print(ship_model())
