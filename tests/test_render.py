@@ -133,6 +133,20 @@ def test_text_is_data_and_control_characters_are_dropped(out):
     assert "模板语法 {{ 7*7 }} 与 <b>&amp; 照录。" in [p.text for p in out.paragraphs]
 
 
+def test_tabs_line_breaks_and_edge_spaces_survive_as_word_reads_them(tmp_path):
+    # a pasted achievement may carry a tab, a line break or an indent of full-width spaces
+    text = "\u3000\u3000一是\t二是\n三是 "
+    path = rnd.save(rnd.render([Block("body", text, lead=" 引领句。")]), tmp_path / "a.docx")
+    (p,) = docx.Document(str(path)).paragraphs
+    assert p.text == " 引领句。" + text
+    assert [r.style.name for r in p.runs] == ["Lead", "Default Paragraph Font"]
+    # Word shows a tab or a break only as its own element, and drops edge spaces not marked kept
+    body = p.runs[1]._r
+    assert [c.tag.split("}")[1] for c in body] == ["t", "tab", "t", "br", "t"]
+    assert all(t.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+               for t in (p.runs[0]._r[-1], body[0], body[-1]))
+
+
 def test_table_has_repeating_header_row_borders_and_centred_numbers(out):
     table = out.tables[0]
     assert table.style.name == "Table Grid"

@@ -81,6 +81,7 @@ _SPECS: dict[str, _Spec] = {
 _THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
 # Characters XML 1.0 cannot hold; python-docx would raise on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_RUN_BREAK_RE = re.compile(r"([\t\r\n])")
 
 # One sample of each style, shown in the reference document.
 SAMPLE_BLOCKS = [Block(kind, text) for kind, text in (
@@ -242,23 +243,49 @@ class _StyleIds:
         return p
 
 
-def _add_text(paragraph, text: str, style_id: str | None = None) -> None:
-    from docx.enum.text import WD_COLOR_INDEX
-    text, pos = _clean(text), 0
+def _escape(text: str) -> str:
+    """Text as XML character data (``html.escape`` would import its table of every HTML entity)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    def run(piece: str):
-        r = paragraph.add_run(piece)
-        if style_id is not None:
-            r._r.style = style_id
-        return r
 
+def _attr(value: str) -> str:
+    return _escape(value).replace('"', "&quot;")
+
+
+def _run_xml(text: str, style_id: str | None, highlight: bool) -> str:
+    """A run as python-docx's ``add_run`` writes it: tabs and line breaks as elements,
+    space kept where the text starts or ends with it."""
+    props = (f'<w:rStyle w:val="{_attr(style_id)}"/>' if style_id else "") + (
+        '<w:highlight w:val="yellow"/>' if highlight else "")
+    out = [f"<w:rPr>{props}</w:rPr>" if props else ""]
+    for piece in _RUN_BREAK_RE.split(text):
+        if piece == "\t":
+            out.append("<w:tab/>")
+        elif piece in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
+            out.append(f"<w:t{space}>{_escape(piece)}</w:t>")
+    return f"<w:r>{''.join(out)}</w:r>"
+
+
+def _runs_xml(text: str, style_id: str | None = None) -> str:
+    """``text`` as runs, each placeholder a run of its own, highlighted for the user to find."""
+    text, pos, out = _clean(text), 0, []
     for m in PLACEHOLDER_RE.finditer(text):
         if m.start() > pos:
-            run(text[pos:m.start()])
-        run(m.group()).font.highlight_color = WD_COLOR_INDEX.YELLOW
+            out.append(_run_xml(text[pos:m.start()], style_id, False))
+        out.append(_run_xml(m.group(), style_id, True))
         pos = m.end()
     if pos < len(text):
-        run(text[pos:])
+        out.append(_run_xml(text[pos:], style_id, False))
+    return "".join(out)
+
+
+def _p_xml(style_id: str | None, runs: str = "", *, page_break: bool = False, centred: bool = False) -> str:
+    props = (f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else "") + (
+        "<w:pageBreakBefore/>" if page_break else "") + ('<w:jc w:val="center"/>' if centred else "")
+    return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>"
 
 
 def _size(text: str) -> float:
@@ -279,43 +306,62 @@ def _column_widths(rows: list[list[str]], width: int, room: float) -> list[float
     return [left * n / sum(natural[k] for k in wide) if j in wide else n for j, n in enumerate(natural)]
 
 
-def _add_table(doc: Document, rows: list[list[str]], style_ids: _StyleIds):
-    from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.shared import Pt
-    width = max(len(r) for r in rows)
-    table = doc.add_table(rows=len(rows), cols=width)
-    table.style = doc.styles[TABLE_STYLE]
-    table.alignment, table.autofit = WD_TABLE_ALIGNMENT.CENTER, False
-    section, em = doc.sections[-1], doc.styles[STYLE_NAMES["table"]].font.size or Pt(12)
-    room = section.page_width - section.left_margin - section.right_margin
-    # Table.rows[i].cells and Column.cells rebuild the cell grid on every call; the
-    # table is regular (no merged cells), so take the grid once
-    cells = table._cells
-    for j, (column, chars) in enumerate(zip(table.columns, _column_widths(rows, width, room / em))):
-        column.width = int(chars * em)
-        for i in range(len(rows)):
-            cells[i * width + j].width = column.width
-    # the header row repeats on every page the table runs onto
-    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    # figures, units and gaps read best centred; the first column (指标 names) only when short
-    centred = [all(_size(PLACEHOLDER_RE.sub("0", r[j] if j < len(r) else "")) <= (10 if j else 4)
-                   for r in rows[1:]) for j in range(width)]
-    for i, row in enumerate(rows):
-        for j, cell in enumerate(cells[i * width:(i + 1) * width]):
-            cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-            p = cell.paragraphs[0]
-            style_ids.paragraph(p, TABLE_HEADER_STYLE if i == 0 else STYLE_NAMES["table"])
-            _add_text(p, row[j] if j < len(row) else "")
-            if i and centred[j]:
-                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return table
+class _Table:
+    """What every table of a document shares: its style, the type area, the text size."""
+
+    def __init__(self, doc: Document, style_ids: _StyleIds) -> None:
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.shared import Pt
+
+        self.style_id = doc.part.get_style_id(doc.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
+        section = doc.sections[-1]
+        self.em = doc.styles[STYLE_NAMES["table"]].font.size or Pt(12)
+        self.room = section.page_width - section.left_margin - section.right_margin
+        self.header, self.text = style_ids(TABLE_HEADER_STYLE), style_ids(STYLE_NAMES["table"])
+
+    def xml(self, rows: list[list[str]]) -> str:
+        """A centred table of fixed column widths whose header row repeats on every page,
+        as python-docx's ``add_table`` and cell properties would write it."""
+        from docx.shared import Emu
+
+        width = max(len(r) for r in rows)
+        twips = [Emu(int(chars * self.em)).twips for chars in _column_widths(rows, width, self.room / self.em)]
+        # figures, units and gaps read best centred; the first column (指标 names) only when short
+        centred = [all(_size(PLACEHOLDER_RE.sub("0", r[j] if j < len(r) else "")) <= (10 if j else 4)
+                       for r in rows[1:]) for j in range(width)]
+        style = f'<w:tblStyle w:val="{_attr(self.style_id)}"/>' if self.style_id else ""
+        out = [f'<w:tbl><w:tblPr>{style}<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
+               '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" '
+               'w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+               *(f'<w:gridCol w:w="{t}"/>' for t in twips), "</w:tblGrid>"]
+        for i, row in enumerate(rows):
+            out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if i == 0 else "<w:tr>")
+            for j in range(width):
+                text = _runs_xml(row[j] if j < len(row) else "")
+                p = _p_xml(self.text if i else self.header, text, centred=bool(i and centred[j]))
+                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[j]}"/>'
+                           f'<w:vAlign w:val="center"/></w:tcPr>{p}</w:tc>')
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
 
 
 def _draw(doc: Document, blocks: Iterable[Block]) -> None:
-    style_ids = _StyleIds(doc)
-    page_break = False
+    """Add ``blocks`` at the end of the body.
+
+    Their WordprocessingML is written as text and parsed once: python-docx adds
+    a paragraph, run or cell property element by element, each a search of its
+    parent's children, and that was half of the drafting time. The elements
+    are the ones python-docx would write.
+    """
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    style_ids, tables = _StyleIds(doc), None
+    body = doc.element.body
+    content = [c for c in body if c.tag != _w("sectPr")]
+    last_table = bool(content) and content[-1].tag == _w("tbl")
+    out, page_break = [], False
     for block in blocks:
         if block.kind == "page_break":
             page_break = True
@@ -325,19 +371,24 @@ def _draw(doc: Document, blocks: Iterable[Block]) -> None:
                 continue
             # Word ignores pageBreakBefore inside table cells, and joins two
             # tables that touch into one: both need a paragraph in between
-            body = doc.element.body
-            if page_break or (len(body) > 1 and body[-2].tag == _w("tbl")):
-                p = style_ids.paragraph(doc.add_paragraph(), "Normal")
-                p.paragraph_format.page_break_before = page_break or None
-            _add_table(doc, block.rows, style_ids)
+            if page_break or last_table:
+                out.append(_p_xml(None, page_break=page_break))
+            tables = tables or _Table(doc, style_ids)
+            out.append(tables.xml(block.rows))
+            last_table = True
         else:
-            p = style_ids.paragraph(doc.add_paragraph(), STYLE_NAMES[block.kind])
-            if block.lead:
-                _add_text(p, block.lead, style_ids(LEAD_STYLE))
-            _add_text(p, block.text)
-            if page_break:
-                p.paragraph_format.page_break_before = True
+            runs = (_runs_xml(block.lead, style_ids(LEAD_STYLE)) if block.lead else "") + _runs_xml(block.text)
+            out.append(_p_xml(style_ids(STYLE_NAMES[block.kind]), runs, page_break=page_break))
+            last_table = False
         page_break = False
+    if not out:
+        return
+    sect = body.find(_w("sectPr"))
+    for element in list(parse_xml(f"<w:body {nsdecls('w')}>{''.join(out)}</w:body>")):
+        if sect is not None:
+            sect.addprevious(element)
+        else:
+            body.append(element)
 
 
 def _set_properties(doc: Document, title: str) -> None:
@@ -385,6 +436,14 @@ def _build_reference() -> Document:
     if preview is not None:
         doc.settings.element.remove(preview)
     _define_styles(doc)
+    # python-docx's template also defines a hundred table styles (Light Shading, Medium Grid …):
+    # nine tenths of styles.xml, read and written again with every draft. Word and WPS know
+    # them all as built-in styles and add one to a document when it is applied.
+    styles = doc.styles.element
+    for style in styles.findall(_w("style")):
+        if style.get(_w("type")) == "table" and style.get(_w("default")) != "1" \
+                and style.name_val != TABLE_STYLE:
+            styles.remove(style)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
