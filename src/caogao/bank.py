@@ -624,6 +624,8 @@ class PhraseBank:
 
     @staticmethod
     def _write_csv(hits: list[Hit], tmp: Path) -> None:
+        import csv
+
         # utf-8-sig: Excel and WPS read a BOM-less CSV as the local code page
         with tmp.open("w", encoding="utf-8-sig", newline="") as f:
             w = csv.writer(f)
