@@ -52,14 +52,23 @@ def run(cmd: list[str], *, env: dict | None = None, stdin: bytes | None = None) 
 
 
 def measure(cmd, *, runs: int, env=None, stdin=None, setup=None) -> dict:
-    times, peaks = [], []
+    return measure_together({"": dict(cmd=cmd, env=env, stdin=stdin, setup=setup)}, runs=runs)[""]
+
+
+def measure_together(jobs: dict[str, dict], *, runs: int) -> dict[str, dict]:
+    """``measure`` of each job (``cmd``, and ``env``, ``stdin``, ``setup`` if any), run by turns:
+    on a shared machine whose speed drifts, a measurement and its floor then see the same drift."""
+    times: dict[str, list[float]] = {name: [] for name in jobs}
+    peaks: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(runs):
-        if setup:
-            setup()
-        t, m = run(cmd, env=env, stdin=stdin)
-        times.append(t)
-        peaks.append(m)
-    return {"median": statistics.median(times), "peak_mb": max(peaks), "runs": runs}
+        for name, job in jobs.items():
+            if job.get("setup"):
+                job["setup"]()
+            t, m = run(job["cmd"], env=job.get("env"), stdin=job.get("stdin"))
+            times[name].append(t)
+            peaks[name].append(m)
+    return {name: {"median": statistics.median(times[name]), "peak_mb": max(peaks[name]), "runs": runs}
+            for name in jobs}
 
 
 def corpus_text(paths: list[Path]) -> str:
@@ -104,13 +113,14 @@ def make_synthetic(target: Path, size: int = SYNTH_BYTES) -> list[Path]:
     return files
 
 
-def segmentation_floor(paths: list[Path], *, runs: int) -> dict:
-    listing = WORK / "floor_files.json"
+def segmentation_floor(paths: list[Path], name: str) -> list[str]:
+    """The command that segments ``paths`` with bare jieba, as the floor of building a bank of them."""
+    listing = WORK / f"floor_files_{name}.json"
     listing.write_text(json.dumps([str(p) for p in paths]), encoding="utf-8")
     code = ("import json,sys,jieba; jieba.setLogLevel(60); "
             f"ps=json.load(open({str(listing)!r})); "
             "[jieba.lcut(open(p,encoding='utf-8').read()) for p in ps]")
-    return measure([PY, "-c", code], runs=runs)
+    return [PY, "-c", code]
 
 
 def compare_segmenters(text: str) -> dict:
@@ -167,27 +177,35 @@ def main() -> None:
     rows: list[tuple[str, dict, dict | None]] = []
 
     print("measuring (a few minutes; the table follows) …", flush=True)
-    floor_imports = measure([PY, "-c", "import docx, jinja2, yaml"], runs=runs)
-    rows.append(("floor: import docx, jinja2, yaml", floor_imports, None))
-
-    # Shipped corpus: build, then lookups and drafting from the built bank.
+    # Shipped corpus: build, then lookups and drafting from the built bank; all of these by turns.
+    # A first build of the shipped corpus uses the classifier shipped with it; --refit shows
+    # what any other corpus's first build pays to fit one (importing scikit-learn, fitting).
     db = home / "bank.sqlite"
-    cold = measure([CAOGAO, "bank", "build"], runs=runs, env=env, setup=lambda: forget_build_cache(home))
-    build = measure([CAOGAO, "bank", "build"], runs=runs, env=env)
-    seg_shipped = segmentation_floor(shipped, runs=runs)
-    rows.append(("floor: jieba.lcut over shipped corpus", seg_shipped, None))
-    rows.append(("bank build (shipped corpus)", build, seg_shipped))
-    rows.append(("bank build (shipped corpus, empty build cache)", cold, seg_shipped))
-    assert db.exists()
-    search = measure([CAOGAO, "bank", "search", "生态", "--section", "生态环境", "--json"], runs=runs, env=env)
-    rows.append(("bank search 生态 --section 生态环境", search, floor_imports))
-    draft = WORK / "draft.docx"
-    drafting = measure([CAOGAO, "build", str(EXAMPLE), "-o", str(draft), "--force", "--seed", "1"], runs=runs, env=env)
-    rows.append(("build examples/青禾镇2023年上半年.yaml", drafting, floor_imports))
     lines = [s.strip() for s in corpus_text(shipped).replace("。", "。\n").splitlines() if len(s.strip()) > 8][:200]
-    classify = measure([CAOGAO, "bank", "classify", "-", "--json"], runs=runs, env=env,
-                       stdin=("\n".join(lines) + "\n").encode("utf-8"))
-    rows.append((f"bank classify - ({len(lines)} lines)", classify, None))
+    forget = dict(env=env, setup=lambda: forget_build_cache(home))
+    m = measure_together({
+        "imports": dict(cmd=[PY, "-c", "import docx, jinja2, yaml"]),
+        "segment": dict(cmd=segmentation_floor(shipped, "shipped")),
+        "cold": dict(cmd=[CAOGAO, "bank", "build"], **forget),
+        "refit": dict(cmd=[CAOGAO, "bank", "build", "--refit"], **forget),
+        "build": dict(cmd=[CAOGAO, "bank", "build"], env=env),
+        "search": dict(cmd=[CAOGAO, "bank", "search", "生态", "--section", "生态环境", "--json"], env=env),
+        "draft": dict(cmd=[CAOGAO, "build", str(EXAMPLE), "-o", str(WORK / "draft.docx"), "--force", "--seed", "1"],
+                      env=env),
+        "classify": dict(cmd=[CAOGAO, "bank", "classify", "-", "--json"], env=env,
+                         stdin=("\n".join(lines) + "\n").encode("utf-8")),
+    }, runs=runs)
+    assert db.exists()
+    floor_imports, seg_shipped = m["imports"], m["segment"]
+    rows.append(("floor: import docx, jinja2, yaml", floor_imports, None))
+    rows.append(("floor: jieba.lcut over shipped corpus", seg_shipped, None))
+    rows.append(("bank build (shipped corpus)", m["build"], seg_shipped))
+    rows.append(("bank build (shipped corpus, empty build cache)", m["cold"], seg_shipped))
+    rows.append(("bank build --refit (shipped corpus, empty build cache: the classifier fitted)", m["refit"],
+                 seg_shipped))
+    rows.append(("bank search 生态 --section 生态环境", m["search"], floor_imports))
+    rows.append(("build examples/青禾镇2023年上半年.yaml", m["draft"], floor_imports))
+    rows.append((f"bank classify - ({len(lines)} lines)", m["classify"], None))
 
     # Synthetic ~10 MB corpus: full build, then an incremental rebuild after one file changed.
     size = SYNTH_BYTES // 10 if args.quick else SYNTH_BYTES
@@ -197,9 +215,12 @@ def main() -> None:
         sdb.unlink()
     big_runs = 1 if args.quick else max(1, runs // 2)
     synth_cmd = [CAOGAO, "bank", "build", str(WORK / "synth"), "--only", "--db", str(sdb)]
-    synth_cold = measure(synth_cmd, runs=big_runs, env=env, setup=lambda: forget_build_cache(home))
-    synth_build = measure(synth_cmd, runs=big_runs, env=env)
-    seg_synth = segmentation_floor(synth, runs=big_runs)
+    m = measure_together({
+        "segment": dict(cmd=segmentation_floor(synth, "synthetic")),
+        "cold": dict(cmd=synth_cmd, env=env, setup=lambda: forget_build_cache(home)),
+        "build": dict(cmd=synth_cmd, env=env),
+    }, runs=big_runs)
+    synth_cold, synth_build, seg_synth = m["cold"], m["build"], m["segment"]
     mb = sum(p.stat().st_size for p in synth) / 1024 / 1024
     rows.append((f"floor: jieba.lcut over synthetic corpus ({mb:.1f} MB)", seg_synth, None))
     rows.append((f"bank build (synthetic, {mb:.1f} MB, {len(synth)} files)", synth_build, seg_synth))
