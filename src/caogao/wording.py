@@ -7,6 +7,7 @@ report prose live here too, since both the choices and the composer use them.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections import Counter
@@ -84,9 +85,13 @@ CONNECTIVE_RE = re.compile(r"^(为此|具体来说|具体而言|围绕上述目�
 SALUTATION_RE = re.compile(r"^各位[^。！？]*?[：！]\s*")
 
 
+_LEAD_END = re.compile(r"[、，,：:]")
+
+
+@functools.lru_cache(maxsize=4096)  # asked of each candidate heading for each section drafted
 def _lead(heading: str) -> str:
     """A heading's first segment when it is a short verb phrase (抓项目、…): no two of a set share one."""
-    first = re.split(r"[、，,：:]", heading, maxsplit=1)[0]
+    first = _LEAD_END.split(heading, maxsplit=1)[0]
     return first if len(first) < len(heading) and len(first) <= 4 else heading
 
 
