@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -11,6 +12,11 @@ from caogao import parallel
 
 def _pids(items: list[int]) -> list[tuple[int, int]]:
     return [(x * x, os.getpid()) for x in items]
+
+
+def _slow(items: list[int]) -> list[int]:
+    time.sleep(30)
+    return items
 
 
 def _warm() -> None:
@@ -46,6 +52,18 @@ def test_work_a_helper_cannot_take_is_done_here(helper):
     parallel._helpers["test"]._proc.kill()
     parallel._helpers["test"]._proc.join()
     assert [s for s, _ in parallel.split_map(_pids, [3], min_cost=1000, helper="test", ready_here=False)] == [9]
+
+
+def test_a_job_sent_ahead_is_answered_in_turn_and_a_lost_one_is_done_here(helper):
+    # names send their clauses to the tagger helper and go on; a later small job to the same
+    # helper waits behind it, and each gets its own answer
+    ahead = parallel.submit_to_helper("test", _pids, [5, 6])
+    assert [s for s, _ in parallel.split_map(_pids, [7], min_cost=1000, helper="test", ready_here=False)] == [49]
+    assert [s for s, pid in ahead.result()] == [25, 36] and ahead.result()[0][1] != os.getpid()
+    assert parallel.submit_to_helper("nobody", _pids, [1]) is None
+    lost = parallel.submit_to_helper("test", _slow, [8])
+    parallel._helpers["test"]._proc.kill()
+    assert lost.result() is None  # the caller then does the work itself
 
 
 def test_stopping_ends_every_helper(helper):

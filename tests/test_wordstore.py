@@ -55,3 +55,28 @@ def test_remembering_the_hmm_keeps_jiebas_tags(store, monkeypatch):
     repeats = [tokenize.pos_tag_with(store, c) for c in clauses]  # every run from memory now
     monkeypatch.setattr(jieba.posseg, "viterbi", remembered.viterbi)
     assert tagged == repeats == [tokenize.pos_tag_with(store, c) for c in clauses]
+
+
+def test_names_tagged_by_the_helper_while_the_build_goes_on_are_the_names_tagged_here(
+        store, tmp_path, monkeypatch):
+    # A build sends the clauses naming places and firms to its tagger helper before labelling
+    # and segmenting, and collects them after: the names must be those tagged in this process.
+    from caogao import parallel
+
+    if parallel.cores() < 2 or parallel._context() is None:
+        pytest.skip("helpers need two cores and fork")
+    texts = [r.text for r in load_corpus()[0]][:6]
+    monkeypatch.setattr(names, "tagger_loaded", lambda: False)  # as in a build: no tagger here yet
+    monkeypatch.setattr(names, "_tags", {})
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "here"))  # nothing cached
+    here = names.corpus_names(texts)
+    assert {"桂花村", "白沙镇"} & here
+    monkeypatch.setattr(names, "_tags", {})
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "helped"))
+    parallel.start_helper("tagger", tokenize.load_tagger)
+    try:
+        finish = names.start_corpus_names(texts)
+        assert len(parallel._helpers["tagger"]._waiting) == 1  # sent; this process goes on
+        assert finish() == here
+    finally:
+        parallel.stop_helpers()

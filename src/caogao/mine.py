@@ -371,10 +371,11 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
     (``labelling.MODEL_DRIFT``).
     """
     from .labelling import Labelling
-    from .names import corpus_names
-    from .tokenize import segment_many
+    from .names import start_corpus_names
 
     say = progress or (lambda step, done, total: None)
+    # new clauses naming places and firms go to the tagger helper, if the build has one, now
+    names_of_corpus = start_corpus_names(r.text for r in reports)
     units = [u for r in reports for u in units_of(r)]
     contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)}
                 for r in reports}
@@ -384,7 +385,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
         raise _too_little() from exc
     words = _Words(units)
     say("分词", 1, 4)
-    names = corpus_names(r.text for r in reports)
+    names = names_of_corpus()
     try:
         labelling.label(provisional=True)  # a fit still running: mine with the reports' previous model
     except ValueError as exc:

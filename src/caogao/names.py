@@ -13,7 +13,7 @@ by content hash, and a batch of new clauses is tagged on two cores.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .tokenize import (SLOT_RE, _get_tokenizer, _pos_id, _pos_tag_cached, _remember, load_tagger, pos_tag_with,
                        tagger_loaded)
@@ -58,21 +58,31 @@ def _decode_tags(value: str) -> Tagged | None:
         return None
 
 
-def _ensure_tags(clauses: Iterable[str]) -> None:
-    from . import wordstore
-    from .parallel import split_map
+def _lookup_tags(clauses: Iterable[str]) -> tuple[dict[str, Tagged], list[str]]:
+    """Tags of those ``clauses`` not in memory that the build cache has; and the clauses still to tag."""
     from .segment_cache import default_cache
 
     wanted = [c for c in dict.fromkeys(clauses) if c not in _tags]
-    if not wanted:
-        return
-    cache, namespace = default_cache(), f"pos/{_pos_id()}"
     found: dict[str, Tagged] = {}
-    for clause, value in cache.get_many(namespace, wanted).items():
-        tags = _decode_tags(value)
-        if tags is not None:
-            found[clause] = tags
-    missing = [c for c in wanted if c not in found]
+    if wanted:
+        for clause, value in default_cache().get_many(f"pos/{_pos_id()}", wanted).items():
+            tags = _decode_tags(value)
+            if tags is not None:
+                found[clause] = tags
+    return found, [c for c in wanted if c not in found]
+
+
+def _store_tags(new: dict[str, Tagged]) -> None:
+    from .segment_cache import default_cache
+
+    default_cache().put_many(f"pos/{_pos_id()}", {c: _encode_tags(t) for c, t in new.items()})
+
+
+def _ensure_tags(clauses: Iterable[str]) -> None:
+    from . import wordstore
+    from .parallel import split_map
+
+    found, missing = _lookup_tags(clauses)
     if missing:
         total = sum(map(len, missing))
         if len(missing) > 1 and total >= _PARALLEL_TAG_CHARS:
@@ -81,9 +91,35 @@ def _ensure_tags(clauses: Iterable[str]) -> None:
             load_tagger(whole=total > 2 * wordstore.BATCH_CHARS)
         new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS,
                                           helper="tagger", ready_here=tagger_loaded())))
-        cache.put_many(namespace, {c: _encode_tags(t) for c, t in new.items()})
+        _store_tags(new)
         found.update(new)
     _remember(_tags, found)
+
+
+def _start_tags(clauses: list[str]):
+    """Send the clauses whose tags are not known yet to the build's tagger helper, if it has
+    one and they are a batch the word store serves; None when there is nothing sent."""
+    from . import wordstore
+    from .parallel import submit_to_helper
+
+    found, missing = _lookup_tags(clauses)
+    _remember(_tags, found)
+    if not missing or tagger_loaded() or sum(map(len, missing)) > wordstore.BATCH_CHARS:
+        return None
+    job = submit_to_helper("tagger", _tag_clauses, missing)
+    return (missing, job) if job is not None else None
+
+
+def _finish_tags(started) -> None:
+    """Keep the tags ``_start_tags`` asked for (tagged here later, should the helper fail)."""
+    if started is None:
+        return
+    missing, job = started
+    tags = job.result()
+    if tags is not None and len(tags) == len(missing):
+        new = dict(zip(missing, tags))
+        _store_tags(new)
+        _remember(_tags, new)
 
 
 def _clause_tags(clause: str) -> Tagged:
@@ -156,17 +192,30 @@ def corpus_names(texts: Iterable[str]) -> set[str]:
     context (保安, 青山) are left to the check of each phrase in its own context.
     Each text's names are kept in the build cache: a rebuild reads only new text.
     """
+    return start_corpus_names(texts)()
+
+
+def start_corpus_names(texts: Iterable[str]) -> Callable[[], set[str]]:
+    """``corpus_names`` in two steps. This one looks up what is known and sends the clauses
+    still to tag to the build's tagger helper, if there is one; the function it returns
+    gives the names. Meanwhile the caller can go on (labelling, segmenting)."""
     from .segment_cache import code_digest, default_cache
 
     texts = list(dict.fromkeys(texts))
     cache, namespace = default_cache(), f"names/{_pos_id()}/{code_digest('names', 'tokenize')}"
     found = {t: set(v.split("\n")) - {""} for t, v in cache.get_many(namespace, texts).items()}
-    missing = [t for t in texts if t not in found]
-    if missing:
-        new = _names_of_texts(missing)
-        cache.put_many(namespace, {t: "\n".join(sorted(v)) for t, v in new.items()})
-        found.update(new)
-    return {n for t in texts for n in found[t] if not re.search(r"[XxＸｘ]", n)}
+    pieces = {t: _suffix_clauses(t) for t in texts if t not in found}
+    started = _start_tags([c for clauses in pieces.values() for c in clauses]) if pieces else None
+
+    def finish() -> set[str]:
+        if pieces:
+            _finish_tags(started)
+            new = _names_of_texts(pieces)
+            cache.put_many(namespace, {t: "\n".join(sorted(v)) for t, v in new.items()})
+            found.update(new)
+        return {n for t in texts for n in found[t] if not re.search(r"[XxＸｘ]", n)}
+
+    return finish
 
 
 _SUFFIX_RE = re.compile("|".join(PLACE_SUFFIXES + FIRM_SUFFIXES))
@@ -178,8 +227,8 @@ def _suffix_clauses(text: str) -> list[str]:
             for c in _clauses(clause)]
 
 
-def _names_of_texts(texts: list[str]) -> dict[str, set[str]]:
-    pieces = {t: _suffix_clauses(t) for t in texts}
+def _names_of_texts(pieces: dict[str, list[str]]) -> dict[str, set[str]]:
+    """The names of each text, from its ``_suffix_clauses``."""
     _ensure_tags(c for found in pieces.values() for c in found)
     return {t: {n for clause in found for n, freq in _names(clause)
                 if (len(n) >= 3 and n.endswith(PLACE_SUFFIXES + FIRM_SUFFIXES)) or freq == -1}

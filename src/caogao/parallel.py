@@ -5,7 +5,9 @@ clauses to tag) in two and runs one half in a forked worker while this process
 runs the other; ``background`` runs one job (fitting the classifier) in a
 forked worker while this process goes on with work that does not need it;
 ``start_helper`` forks, early in a rebuild, a worker that loads a segmenter or
-a tagger while this process reads, and then takes the small jobs needing it.
+a tagger while this process reads, and then takes the small jobs needing it;
+``submit_to_helper`` sends one ahead (a build's new place and firm clauses,
+tagged while this process labels and segments).
 
 Workers are forked, so they start with everything this process has loaded
 (jieba's dictionary, the user dictionary) instead of loading it again. Where
@@ -141,6 +143,21 @@ def _serve(conn, warm: Callable[[], Any]) -> None:
             conn.send((False, repr(exc)))
 
 
+class Pending:
+    """A job sent to a helper; ``result()`` waits for it (None when the helper could not do it)."""
+
+    def __init__(self, helper: "_Helper | None") -> None:
+        self._helper, self._done, self._value = helper, helper is None, None
+
+    def result(self) -> Any:
+        while not self._done:
+            self._helper._receive()  # the helper answers in order: earlier jobs first
+        return self._value
+
+    def _set(self, value: Any) -> None:
+        self._value, self._done = value, True
+
+
 class _Helper:
     """A worker forked early in a build, loading what later small jobs need while this process reads."""
 
@@ -149,18 +166,32 @@ class _Helper:
         self._proc = ctx.Process(target=_serve, args=(child, warm), daemon=True)
         self._proc.start()
         child.close()
+        self._waiting: list[Pending] = []
 
-    def run(self, fn: Callable, *args: Any) -> Any:
-        """``fn(*args)`` in the helper; None when the helper cannot (the caller then does it)."""
+    def submit(self, fn: Callable, *args: Any) -> Pending:
+        """Send ``fn(*args)`` to the helper and go on; the job's ``result()`` waits for it."""
         try:
             self._conn.send((fn, args))
         except Exception:  # unpicklable (a test's stand-in): nothing was sent
-            return None
+            return Pending(None)
+        job = Pending(self)
+        self._waiting.append(job)
+        return job
+
+    def _receive(self) -> None:
+        job = self._waiting.pop(0)
         try:
             ok, value = self._conn.recv()
-        except (EOFError, OSError):
-            return None
-        return value if ok else None
+        except (EOFError, OSError):  # the helper is gone: every job still waiting is done here
+            for job in [job, *self._waiting]:
+                job._set(None)
+            self._waiting.clear()
+            return
+        job._set(value if ok else None)
+
+    def run(self, fn: Callable, *args: Any) -> Any:
+        """``fn(*args)`` in the helper; None when the helper cannot (the caller then does it)."""
+        return self.submit(fn, *args).result()
 
     def stop(self) -> None:
         if self._proc.is_alive():
@@ -186,6 +217,12 @@ def start_helper(name: str, warm: Callable[[], Any]) -> None:
         _helpers[name] = _Helper(ctx, warm)
     except OSError:
         pass
+
+
+def submit_to_helper(name: str, fn: Callable, *args: Any) -> Pending | None:
+    """Send ``fn(*args)`` to the helper ``name`` without waiting; None when there is no such helper."""
+    helper = _helpers.get(name)
+    return helper.submit(fn, *args) if helper is not None else None
 
 
 def stop_helpers() -> None:
