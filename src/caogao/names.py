@@ -78,48 +78,55 @@ def _store_tags(new: dict[str, Tagged]) -> None:
     default_cache().put_many(f"pos/{_pos_id()}", {c: _encode_tags(t) for c, t in new.items()})
 
 
-def _ensure_tags(clauses: Iterable[str]) -> None:
+def _tag_missing(missing: list[str]) -> dict[str, Tagged]:
+    """Tag clauses known nowhere: on two cores when many, else here or by the tagger helper."""
     from . import wordstore
     from .parallel import split_map
 
+    total = sum(map(len, missing))
+    if len(missing) > 1 and total >= _PARALLEL_TAG_CHARS:
+        # before forking, so the worker inherits it: the word store's tagger when each
+        # half is a batch it serves, else the whole dictionary
+        load_tagger(whole=total > 2 * wordstore.BATCH_CHARS)
+    new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS,
+                                      helper="tagger", ready_here=tagger_loaded())))
+    _store_tags(new)
+    return new
+
+
+def _ensure_tags(clauses: Iterable[str]) -> None:
     found, missing = _lookup_tags(clauses)
     if missing:
-        total = sum(map(len, missing))
-        if len(missing) > 1 and total >= _PARALLEL_TAG_CHARS:
-            # before forking, so the worker inherits it: the word store's tagger when each
-            # half is a batch it serves, else the whole dictionary
-            load_tagger(whole=total > 2 * wordstore.BATCH_CHARS)
-        new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS,
-                                          helper="tagger", ready_here=tagger_loaded())))
-        _store_tags(new)
-        found.update(new)
+        found.update(_tag_missing(missing))
     _remember(_tags, found)
 
 
 def _start_tags(clauses: list[str]):
-    """Send the clauses whose tags are not known yet to the build's tagger helper, if it has
-    one and they are a batch the word store serves; None when there is nothing sent."""
+    """Look the clauses' tags up, and send those still to tag to the build's tagger helper, if
+    it has one and they are a batch the word store serves. ``_finish_tags`` completes it."""
     from . import wordstore
     from .parallel import submit_to_helper
 
     found, missing = _lookup_tags(clauses)
     _remember(_tags, found)
-    if not missing or tagger_loaded() or sum(map(len, missing)) > wordstore.BATCH_CHARS:
-        return None
-    job = submit_to_helper("tagger", _tag_clauses, missing)
-    return (missing, job) if job is not None else None
+    job = None
+    if missing and not tagger_loaded() and sum(map(len, missing)) <= wordstore.BATCH_CHARS:
+        job = submit_to_helper("tagger", _tag_clauses, missing)
+    return missing, job
 
 
 def _finish_tags(started) -> None:
-    """Keep the tags ``_start_tags`` asked for (tagged here later, should the helper fail)."""
-    if started is None:
-        return
+    """Have every clause ``_start_tags`` was given tagged: by the helper it was sent to, else here."""
     missing, job = started
-    tags = job.result()
+    if not missing:
+        return
+    tags = job.result() if job is not None else None
     if tags is not None and len(tags) == len(missing):
         new = dict(zip(missing, tags))
         _store_tags(new)
-        _remember(_tags, new)
+    else:
+        new = _tag_missing(missing)
+    _remember(_tags, new)
 
 
 def _clause_tags(clause: str) -> Tagged:
@@ -205,7 +212,7 @@ def start_corpus_names(texts: Iterable[str]) -> Callable[[], set[str]]:
     cache, namespace = default_cache(), f"names/{_pos_id()}/{code_digest('names', 'tokenize')}"
     found = {t: set(v.split("\n")) - {""} for t, v in cache.get_many(namespace, texts).items()}
     pieces = {t: _suffix_clauses(t) for t in texts if t not in found}
-    started = _start_tags([c for clauses in pieces.values() for c in clauses]) if pieces else None
+    started = _start_tags([c for clauses in pieces.values() for c in clauses])
 
     def finish() -> set[str]:
         if pieces:

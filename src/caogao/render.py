@@ -236,12 +236,6 @@ class _StyleIds:
             self._ids[name] = None if style.style_id == self._default else style.style_id
         return self._ids[name]
 
-    def paragraph(self, p, name: str):
-        style_id = self(name)
-        if style_id is not None:
-            p._p.style = style_id
-        return p
-
 
 def _escape(text: str) -> str:
     """Text as XML character data (``html.escape`` would import its table of every HTML entity)."""
