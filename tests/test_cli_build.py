@@ -100,11 +100,11 @@ def test_init_writes_a_skeleton_that_builds(tmp_path):
     assert result.exit_code == 0, result.output
 
 
-def test_drafting_from_a_built_bank_does_not_import_jieba_or_sklearn(tmp_path):
+def test_drafting_from_a_built_bank_imports_neither_the_mining_stack_nor_python_docx(tmp_path):
     code = (
         "import sys\nfrom caogao.cli import main\nsys.argv = ['caogao', 'build', sys.argv[1], '-o', sys.argv[2]]\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
-        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jieba', 'sklearn', 'numpy', 'scipy'))\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jieba', 'sklearn', 'numpy', 'scipy', 'docx', 'lxml'))\n"
         "print('HEAVY', heavy)\n"
     )
     out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), str(tmp_path / "d.docx")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -40,8 +41,8 @@ BLOCKS = [
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> docx.document.Document:
-    """The sample outline rendered, saved and opened again from disk."""
-    path = rnd.save(rnd.render(BLOCKS), tmp_path_factory.mktemp("r") / "草稿.docx")
+    """The sample outline drafted as `caogao build` does, and opened again from disk."""
+    path = rnd.write_draft(BLOCKS, tmp_path_factory.mktemp("r") / "草稿.docx")
     return docx.Document(str(path))
 
 
@@ -136,7 +137,7 @@ def test_text_is_data_and_control_characters_are_dropped(out):
 def test_tabs_line_breaks_and_edge_spaces_survive_as_word_reads_them(tmp_path):
     # a pasted achievement may carry a tab, a line break or an indent of full-width spaces
     text = "\u3000\u3000一是\t二是\n三是 "
-    path = rnd.save(rnd.render([Block("body", text, lead=" 引领句。")]), tmp_path / "a.docx")
+    path = rnd.write_draft([Block("body", text, lead=" 引领句。")], tmp_path / "a.docx")
     (p,) = docx.Document(str(path)).paragraphs
     assert p.text == " 引领句。" + text
     assert [r.style.name for r in p.runs] == ["Lead", "Default Paragraph Font"]
@@ -189,6 +190,54 @@ def test_rendering_does_not_load_the_text_mining_stack():
     code = ("import sys; from caogao.render import render; from caogao.outline import Block; "
             "render([Block('body', 'x')]); "
             "print(sorted(m for m in ('jieba', 'sklearn', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    """A .docx's parts, the dates of core.xml blanked."""
+    with zipfile.ZipFile(path) as z:
+        return {n: re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"", z.read(n)) for n in z.namelist()}
+
+
+@pytest.mark.parametrize("blocks", [
+    BLOCKS,
+    [Block("body", "\u3000一是\t二是\n三是 ", lead=" 引领句。"), Block("table", rows=[["甲"]]),
+     Block("table", rows=[["乙", "x" * 80, "3"], ["丙"]]), Block("page_break"), Block("table", rows=[["丁"]]),
+     Block("date", "“引号” & <尖括号> \"直引号\""), Block("table", rows=[])],
+], ids=["sample", "edge cases"])
+def test_draft_without_python_docx_is_the_file_python_docx_writes(blocks, tmp_path):
+    fast = rnd.write_draft(blocks, tmp_path / "快.docx")
+    slow = rnd.save(rnd.render(blocks), tmp_path / "慢.docx")
+    assert list(_parts(fast)) == list(_parts(slow)) and _parts(fast) == _parts(slow)
+
+
+def test_a_restyled_shipped_reference_is_drawn_by_python_docx(tmp_path, monkeypatch):
+    # someone edited templates/reference.docx in Word: no Table Grid any more, Chinese style ids
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    with zipfile.ZipFile(templates_dir() / "reference.docx") as src, \
+            zipfile.ZipFile(folder / "reference.docx", "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/styles.xml":
+                data = data.replace(b'w:styleId="TableGrid"><w:name w:val="Table Grid"/>',
+                                    b'w:styleId="a5"><w:name w:val="Table Grid"/>')
+            dst.writestr(item, data)
+    monkeypatch.setattr("caogao.render.templates_dir", lambda: folder)
+    monkeypatch.setattr("caogao.shipped.templates_dir", lambda: folder)
+    path = rnd.write_draft(BLOCKS, tmp_path / "稿.docx")
+    doc = docx.Document(str(path))
+    assert doc.tables[0].style.name == "Table Grid" and doc.tables[0]._tbl.tblPr.style == "a5"
+    monkeypatch.setattr("caogao.shipped._STYLE_RE", re.compile("(?!)"))  # nothing recognisable
+    path = rnd.write_draft(BLOCKS, tmp_path / "稿2.docx")
+    assert [p.text for p in docx.Document(str(path)).paragraphs][:2] == [BLOCKS[0].text, BLOCKS[1].text]
+
+
+def test_drafting_on_the_shipped_reference_does_not_import_python_docx(tmp_path):
+    code = ("import sys; from caogao.render import write_draft; from caogao.outline import Block; "
+            f"write_draft([Block('body', 'x'), Block('table', rows=[['a']])], {str(tmp_path / 'a.docx')!r}); "
+            "print(sorted(m for m in ('docx', 'lxml', 'jieba', 'sklearn') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

@@ -120,7 +120,7 @@ def build(
     from .facts import load_facts
     from .fsutil import check_target
     from .outline import count_placeholders
-    from .render import render, save
+    from .render import write_draft
 
     facts = load_facts(facts_file)
     target = output or default_output(facts)
@@ -129,8 +129,8 @@ def build(
         raise UsageError("草稿文件名应以 .docx 结尾", file=target, hint=f"例如 -o {target.with_suffix('.docx')}")
     bank = open_bank_for_cli(db)  # built on first use, with the same progress as `bank build`
     blocks = compose(facts, bank, seed=seed, template_dir=template)
-    doc = render(blocks, reference_doc=reference_doc, title=blocks[0].text if blocks else "")
-    path = save(doc, target, force=force)
+    path = write_draft(blocks, target, reference_doc=reference_doc,
+                       title=blocks[0].text if blocks else "", force=force)
     _warn_examples(facts_file)
     n = count_placeholders(blocks)
     typer.echo(f"草稿已写出：{path}")

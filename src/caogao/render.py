@@ -20,23 +20,13 @@ from typing import TYPE_CHECKING, Iterable
 
 from .errors import InputError, OutputError
 from .fsutil import atomic_path
-from .outline import PLACEHOLDER_RE, Block
+from .outline import Block
 from .paths import templates_dir
+from .wordml import (EMU_PER_PT, LEAD_STYLE, STYLE_NAMES, TABLE_HEADER_STYLE,
+                     TABLE_STYLE, body_xml, clean)
 
 if TYPE_CHECKING:  # docx is imported where it is used, not at import time
     from docx.document import Document
-
-# Block kind → paragraph style: Word's built-in names (else pandoc's), so a user's reference
-# takes over. Part, 一、, （一） are Heading 1/2/3, their real nesting (Word fixes Heading N at
-# level N); body is Normal, which Chinese Word calls 正文, the style offices restyle.
-STYLE_NAMES: dict[str, str] = {
-    "title": "Title", "subtitle": "Subtitle", "author": "Author", "date": "Date",
-    "salutation": "Salutation", "part": "Heading 1", "heading1": "Heading 2",
-    "heading2": "Heading 3", "body": "Normal", "table_title": "Table Caption",
-    "table": "Table Text", "note": "Note",
-}
-# the table's own style, its header cells' style, the 引领句's character style
-TABLE_STYLE, TABLE_HEADER_STYLE, LEAD_STYLE = "Table Grid", "Table Heading", "Lead"
 
 _FANGSONG, _KAITI, _HEITI = "仿宋_GB2312", "楷体_GB2312", "黑体"
 _XIAOBIAOSONG, _SONGTI, _LATIN = "方正小标宋简体", "宋体", "Times New Roman"
@@ -79,10 +69,6 @@ _SPECS: dict[str, _Spec] = {
     "Lead": _Spec(_KAITI, 16, kind="character"),
 }
 _THEME_ATTRS = ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme")
-# Characters XML 1.0 cannot hold; python-docx would raise on them.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_RUN_BREAK_RE = re.compile(r"([\t\r\n])")
-
 # One sample of each style, shown in the reference document.
 SAMPLE_BLOCKS = [Block(kind, text) for kind, text in (
     ("title", "2023年上半年XX镇政府工作报告"), ("subtitle", "——在XX镇第十七届人民代表大会第三次会议上"),
@@ -100,10 +86,6 @@ SAMPLE_BLOCKS = [Block(kind, text) for kind, text in (
 def _w(tag: str) -> str:
     from docx.oxml.ns import qn
     return qn(f"w:{tag}")
-
-
-def _clean(text: str) -> str:
-    return _XML_INVALID.sub("", text)
 
 
 def _xml(text: str):
@@ -211,174 +193,48 @@ def _add_page_numbers(doc: Document) -> None:
         p.add_run(" —")
 
 
-class _StyleIds:
-    """Style ids by style name, each looked up once.
+class _DocSheet:
+    """Style ids and table geometry read by python-docx, each looked up once.
 
-    python-docx resolves a style given by name or object by scanning every
-    style of the document (and again for the default), on each paragraph and
-    run: for a long draft that was most of the drafting time.
+    python-docx resolves a style given by name by scanning every style of the
+    document (and again for the default): once per name, not per paragraph.
     """
 
     def __init__(self, doc: Document) -> None:
         from docx.enum.style import WD_STYLE_TYPE
 
-        self._styles = doc.styles
+        self._doc = doc
         default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         self._default = default.style_id if default is not None else None
         self._ids: dict[str, str | None] = {}
 
-    def __call__(self, name: str | None) -> str | None:
-        if name is None:
-            return None
+    def style_id(self, name: str) -> str | None:
         if name not in self._ids:
-            style = self._styles[name]
-            # the default paragraph style is written as no style at all, as Word does
+            style = self._doc.styles[name]
             self._ids[name] = None if style.style_id == self._default else style.style_id
         return self._ids[name]
 
-
-def _escape(text: str) -> str:
-    """Text as XML character data (``html.escape`` would import its table of every HTML entity)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attr(value: str) -> str:
-    return _escape(value).replace('"', "&quot;")
-
-
-def _run_xml(text: str, style_id: str | None, highlight: bool) -> str:
-    """A run as python-docx's ``add_run`` writes it: tabs and line breaks as elements,
-    space kept where the text starts or ends with it."""
-    props = (f'<w:rStyle w:val="{_attr(style_id)}"/>' if style_id else "") + (
-        '<w:highlight w:val="yellow"/>' if highlight else "")
-    out = [f"<w:rPr>{props}</w:rPr>" if props else ""]
-    for piece in _RUN_BREAK_RE.split(text):
-        if piece == "\t":
-            out.append("<w:tab/>")
-        elif piece in ("\r", "\n"):
-            out.append("<w:br/>")
-        elif piece:
-            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            out.append(f"<w:t{space}>{_escape(piece)}</w:t>")
-    return f"<w:r>{''.join(out)}</w:r>"
-
-
-def _runs_xml(text: str, style_id: str | None = None) -> str:
-    """``text`` as runs, each placeholder a run of its own, highlighted for the user to find."""
-    text, pos, out = _clean(text), 0, []
-    for m in PLACEHOLDER_RE.finditer(text):
-        if m.start() > pos:
-            out.append(_run_xml(text[pos:m.start()], style_id, False))
-        out.append(_run_xml(m.group(), style_id, True))
-        pos = m.end()
-    if pos < len(text):
-        out.append(_run_xml(text[pos:], style_id, False))
-    return "".join(out)
-
-
-def _p_xml(style_id: str | None, runs: str = "", *, page_break: bool = False, centred: bool = False) -> str:
-    props = (f'<w:pStyle w:val="{_attr(style_id)}"/>' if style_id else "") + (
-        "<w:pageBreakBefore/>" if page_break else "") + ('<w:jc w:val="center"/>' if centred else "")
-    return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>"
-
-
-def _size(text: str) -> float:
-    """Width in characters: CJK 1, Latin and digits about ½."""
-    return sum(1 if ord(ch) >= 0x2E80 else 0.55 for ch in _clean(text).strip())
-
-
-def _column_widths(rows: list[list[str]], width: int, room: float) -> list[float]:
-    """Share ``room`` (in characters): narrow columns get their natural width, the
-    wide ones what is left. Equal columns would wrap the long 指标 names beside
-    half-empty figure cells; shrinking all alike would break 4-character headers."""
-    natural = [min(max([_size(r[j]) for r in rows if j < len(r)] + [2]), 12) + 1 for j in range(width)]
-    wide, left = sorted(range(width), key=natural.__getitem__), room  # + 1: cell margins
-    while wide and natural[wide[0]] <= left / len(wide):
-        left -= natural[wide.pop(0)]
-    if not wide:  # everything fits: spread the spare room so the table fills the type area
-        return [n * room / sum(natural) for n in natural]
-    return [left * n / sum(natural[k] for k in wide) if j in wide else n for j, n in enumerate(natural)]
-
-
-class _Table:
-    """What every table of a document shares: its style, the type area, the text size."""
-
-    def __init__(self, doc: Document, style_ids: _StyleIds) -> None:
+    def table_geometry(self) -> tuple[str | None, int, int]:
         from docx.enum.style import WD_STYLE_TYPE
-        from docx.shared import Pt
 
-        self.style_id = doc.part.get_style_id(doc.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
-        section = doc.sections[-1]
-        self.em = doc.styles[STYLE_NAMES["table"]].font.size or Pt(12)
-        self.room = section.page_width - section.left_margin - section.right_margin
-        self.header, self.text = style_ids(TABLE_HEADER_STYLE), style_ids(STYLE_NAMES["table"])
-
-    def xml(self, rows: list[list[str]]) -> str:
-        """A centred table of fixed column widths whose header row repeats on every page,
-        as python-docx's ``add_table`` and cell properties would write it."""
-        from docx.shared import Emu
-
-        width = max(len(r) for r in rows)
-        twips = [Emu(int(chars * self.em)).twips for chars in _column_widths(rows, width, self.room / self.em)]
-        # figures, units and gaps read best centred; the first column (指标 names) only when short
-        centred = [all(_size(PLACEHOLDER_RE.sub("0", r[j] if j < len(r) else "")) <= (10 if j else 4)
-                       for r in rows[1:]) for j in range(width)]
-        style = f'<w:tblStyle w:val="{_attr(self.style_id)}"/>' if self.style_id else ""
-        out = [f'<w:tbl><w:tblPr>{style}<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/>'
-               '<w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" '
-               'w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
-               *(f'<w:gridCol w:w="{t}"/>' for t in twips), "</w:tblGrid>"]
-        for i, row in enumerate(rows):
-            out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if i == 0 else "<w:tr>")
-            for j in range(width):
-                text = _runs_xml(row[j] if j < len(row) else "")
-                p = _p_xml(self.text if i else self.header, text, centred=bool(i and centred[j]))
-                out.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips[j]}"/>'
-                           f'<w:vAlign w:val="center"/></w:tcPr>{p}</w:tc>')
-            out.append("</w:tr>")
-        out.append("</w:tbl>")
-        return "".join(out)
+        doc, section = self._doc, self._doc.sections[-1]
+        style_id = doc.part.get_style_id(doc.styles[TABLE_STYLE], WD_STYLE_TYPE.TABLE)
+        em = doc.styles[STYLE_NAMES["table"]].font.size or 12 * EMU_PER_PT
+        return style_id, em, section.page_width - section.left_margin - section.right_margin
 
 
 def _draw(doc: Document, blocks: Iterable[Block]) -> None:
-    """Add ``blocks`` at the end of the body.
-
-    Their WordprocessingML is written as text and parsed once: python-docx adds
-    a paragraph, run or cell property element by element, each a search of its
-    parent's children, and that was half of the drafting time. The elements
-    are the ones python-docx would write.
-    """
+    """Add ``blocks`` at the end of the body, their XML written as text and parsed once."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    style_ids, tables = _StyleIds(doc), None
     body = doc.element.body
     content = [c for c in body if c.tag != _w("sectPr")]
-    last_table = bool(content) and content[-1].tag == _w("tbl")
-    out, page_break = [], False
-    for block in blocks:
-        if block.kind == "page_break":
-            page_break = True
-            continue
-        if block.kind == "table":
-            if not block.rows:
-                continue
-            # Word ignores pageBreakBefore inside table cells, and joins two
-            # tables that touch into one: both need a paragraph in between
-            if page_break or last_table:
-                out.append(_p_xml(None, page_break=page_break))
-            tables = tables or _Table(doc, style_ids)
-            out.append(tables.xml(block.rows))
-            last_table = True
-        else:
-            runs = (_runs_xml(block.lead, style_ids(LEAD_STYLE)) if block.lead else "") + _runs_xml(block.text)
-            out.append(_p_xml(style_ids(STYLE_NAMES[block.kind]), runs, page_break=page_break))
-            last_table = False
-        page_break = False
-    if not out:
+    xml = body_xml(blocks, _DocSheet(doc), after_table=bool(content) and content[-1].tag == _w("tbl"))
+    if not xml:
         return
     sect = body.find(_w("sectPr"))
-    for element in list(parse_xml(f"<w:body {nsdecls('w')}>{''.join(out)}</w:body>")):
+    for element in list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>")):
         if sect is not None:
             sect.addprevious(element)
         else:
@@ -387,7 +243,7 @@ def _draw(doc: Document, blocks: Iterable[Block]) -> None:
 
 def _set_properties(doc: Document, title: str) -> None:
     props, now = doc.core_properties, _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
-    props.title = _clean(title)
+    props.title = clean(title)
     props.author = props.last_modified_by = props.comments = props.keywords = ""
     props.revision, props.created, props.modified = 1, now, now
 
@@ -480,17 +336,47 @@ def render(blocks: list[Block], *, reference_doc: Path | None = None, title: str
     return doc
 
 
-def save(doc: Document, path: str | Path, *, force: bool = False) -> Path:
-    """Write ``doc`` atomically; an existing file is replaced only with ``force``."""
+def write_draft(blocks: list[Block], path: str | Path, *, reference_doc: Path | None = None,
+                title: str = "", force: bool = False) -> Path:
+    """Render ``blocks`` and write them to ``path`` atomically (an existing file only with ``force``).
+
+    With our own reference document this is done on its XML text, without
+    python-docx (importing it is a fifth of a drafting process's time); the
+    result is the same file, part for part.
+    """
+    title = title or next((b.text for b in blocks if b.kind == "title"), "")
+    if reference_doc is None:
+        from .shipped import draft_members, write_members
+
+        members = draft_members(blocks, title)
+        if members is not None:
+            target = _docx_target(path)
+            _write(target, force, lambda tmp: write_members(members, tmp))
+            return target
+    return save(render(blocks, reference_doc=reference_doc, title=title), path, force=force)
+
+
+def _docx_target(path: str | Path) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".docx" and not target.is_dir():
         raise OutputError("输出文件名应以 .docx 结尾，Word/WPS 才能按格式打开", file=target,
                           hint=f"例如 {target.with_suffix('.docx').name}")
+    return target
+
+
+def _write(target: Path, force: bool, write) -> None:
+    """``write(tmp)`` into a temporary file that then replaces ``target``."""
     try:
         with atomic_path(target, force=force) as tmp:
-            doc.save(str(tmp))
+            write(tmp)
     except OSError as exc:
         raise OutputError(f"写入失败（{exc.strerror or exc}）", file=target) from exc
+
+
+def save(doc: Document, path: str | Path, *, force: bool = False) -> Path:
+    """Write ``doc`` atomically; an existing file is replaced only with ``force``."""
+    target = _docx_target(path)
+    _write(target, force, lambda tmp: doc.save(str(tmp)))
     return target
 
 
