@@ -44,9 +44,9 @@ from .taxonomy import ALL_TYPES, KINDS, require_kind, require_type
 SCHEMA_VERSION = 5
 APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever its schema
 # build-cache namespaces of small values read thousands at a time (segmented text, POS tags,
-# generic verdicts): kept as one working set per corpus. Not names/ nor body/: they are few
-# and keyed by whole reports and units, which a working set would copy.
-_WORKING_SET = ("text/", "cut/", "pos/", "generic/")
+# generic verdicts, each report's names): kept as one working set per corpus. Not body/: it
+# is keyed by whole units, which a working set would copy.
+_WORKING_SET = ("text/", "cut/", "pos/", "generic/", "names/")
 _HELPED_CHARS = 200_000  # new text up to this is cut and tagged in small jobs, by helpers
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
@@ -311,8 +311,9 @@ def _one_build(build: Callable) -> Callable:
 
 def _prepare_for(texts: list[str]) -> None:
     """A little new text (a report edited or added) will be segmented and POS-tagged in small
-    jobs: helpers on the other core load the segmenter (0.2 s) and the tagger (1.4 s) while
-    this process reads, and do those jobs. Much new text is cut and tagged on both cores."""
+    jobs: helpers on the other core load the segmenter (0.3 s) while this process reads, and
+    the tagger (0.3 s) once there are clauses to tag, and do those jobs. Much new text is
+    cut and tagged on both cores."""
     if sum(map(len, texts)) <= _HELPED_CHARS:
         _start_helpers()
 
@@ -322,7 +323,7 @@ def _start_helpers() -> None:
     from .tokenize import load_segmenter, load_tagger
 
     start_helper("segmenter", load_segmenter)
-    start_helper("tagger", load_tagger)
+    start_helper("tagger", load_tagger, when_sent=True)  # most edits name no new place or firm
 
 
 @_one_build

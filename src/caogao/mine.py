@@ -375,7 +375,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
 
     say = progress or (lambda step, done, total: None)
     # new clauses naming places and firms go to the tagger helper, if the build has one, now
-    names_of_corpus = start_corpus_names(r.text for r in reports)
+    names_of_corpus = start_corpus_names([r.text for r in reports], [r.text_key for r in reports])
     units = [u for r in reports for u in units_of(r)]
     contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)}
                 for r in reports}
