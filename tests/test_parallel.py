@@ -66,6 +66,25 @@ def test_a_job_sent_ahead_is_answered_in_turn_and_a_lost_one_is_done_here(helper
     assert lost.result() is None  # the caller then does the work itself
 
 
+def test_a_helper_started_when_sent_forks_only_for_its_first_job():
+    if parallel.cores() < 2 or parallel._context() is None:
+        pytest.skip("helpers need two cores and fork")
+    parallel.start_helper("later", _warm, when_sent=True)
+    try:
+        # no job yet: nothing forked, and small work is done here
+        assert "later" not in parallel._helpers
+        assert {pid for _, pid in parallel.split_map(_pids, [2], min_cost=1000, helper="later",
+                                                     ready_here=False)} == {os.getpid()}
+        job = parallel.submit_to_helper("later", _pids, [3])
+        assert "later" in parallel._helpers
+        (square, pid), = job.result()
+        assert square == 9 and pid != os.getpid()
+        assert parallel.split_map(_warmed, [1], min_cost=1000, helper="later", ready_here=False) == ["1"]
+    finally:
+        parallel.stop_helpers()
+    assert parallel.submit_to_helper("later", _pids, [1]) is None  # the build is over: no helper
+
+
 def test_stopping_ends_every_helper(helper):
     proc = parallel._helpers["test"]._proc
     parallel.stop_helpers()

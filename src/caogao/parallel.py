@@ -201,17 +201,23 @@ class _Helper:
 
 
 _helpers: dict[str, _Helper] = {}
+_deferred: dict[str, Callable[[], Any]] = {}
 
 
-def start_helper(name: str, warm: Callable[[], Any]) -> None:
+def start_helper(name: str, warm: Callable[[], Any], *, when_sent: bool = False) -> None:
     """Fork a helper for the rest of the build (if there are two cores) and have it run ``warm`` now.
 
     Each loads one thing (the segmenter, the tagger) and then serves the small
     jobs that need it (``split_map(helper=name)``), so a job never waits
-    behind another's loading.
+    behind another's loading. ``when_sent``: fork it only when a first job is
+    sent to it (``submit_to_helper``); on two cores, a helper loading what no
+    job needs slows this process by a third meanwhile.
     """
     ctx = _context()
     if name in _helpers or ctx is None or cores() < 2:
+        return
+    if when_sent:
+        _deferred[name] = warm
         return
     try:
         _helpers[name] = _Helper(ctx, warm)
@@ -221,11 +227,14 @@ def start_helper(name: str, warm: Callable[[], Any]) -> None:
 
 def submit_to_helper(name: str, fn: Callable, *args: Any) -> Pending | None:
     """Send ``fn(*args)`` to the helper ``name`` without waiting; None when there is no such helper."""
+    if name in _deferred:
+        start_helper(name, _deferred.pop(name))
     helper = _helpers.get(name)
     return helper.submit(fn, *args) if helper is not None else None
 
 
 def stop_helpers() -> None:
     """End the build's helpers."""
+    _deferred.clear()
     while _helpers:
         _helpers.popitem()[1].stop()
