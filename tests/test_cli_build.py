@@ -113,6 +113,25 @@ def test_drafting_from_a_built_bank_imports_neither_the_mining_stack_nor_python_
     assert "HEAVY []" in out.stdout, out.stdout
 
 
+def test_the_program_says_everything_and_exits_with_its_code(tmp_path):
+    # the console script ends without tearing the interpreter down: nothing it printed may be lost
+    def caogao(*args):
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output to a pipe is buffered
+        return subprocess.run([sys.executable, "-m", "caogao.cli", *args], capture_output=True,
+                              text=True, cwd=tmp_path, timeout=120, env=env)
+
+    done = caogao("build", str(EXAMPLE), "-o", "稿.docx", "--seed", "1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("草稿已写出：稿.docx\n") and done.stdout.count("\n") == 2
+    assert docx.Document(str(tmp_path / "稿.docx")).paragraphs[0].text.endswith("政府工作报告")
+    again = caogao("build", str(EXAMPLE), "-o", "稿.docx")
+    assert again.returncode == 1 and "文件已存在" in again.stderr
+    usage = caogao("build", "--bogus")
+    assert usage.returncode == 2 and "用法错误" in usage.stderr
+    listing = caogao("bank", "search", "生态", "--limit", "3")
+    assert listing.returncode == 0 and listing.stdout.count("\n") >= 3, listing.stderr
+
+
 def test_usage_mistakes_are_told_in_chinese_with_exit_2(tmp_path):
     for args, words in ((["build"], "缺少参数 FACTS"), (["build", "x.yaml", "--bogus"], "没有这个选项"),
                         (["bank", "search", "--limit", "abc"], "不是整数"), (["nosuch"], "没有这个命令")):
