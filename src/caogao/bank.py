@@ -26,6 +26,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
@@ -268,7 +269,8 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
             c.executemany("INSERT INTO places VALUES (?,?,?,?)", ((i, *key) for key, i in places.items()))
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])
-            c.execute("INSERT INTO model VALUES (1, ?)", (json.dumps(mined.model, ensure_ascii=False),))
+            model = getattr(mined, "model_text", "") or json.dumps(mined.model, ensure_ascii=False)
+            c.execute("INSERT INTO model VALUES (1, ?)", (model,))
             c.executescript(_INDEXES)
             meta = {"built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "caogao": __version__, **(meta or {})}
             c.executemany("INSERT INTO meta VALUES (?,?)",
@@ -281,7 +283,8 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    by_kind = {k: sum(p.kind == k for p in phrases) for k in KINDS}
+    kinds = Counter(p.kind for p in phrases)
+    by_kind = {k: kinds[k] for k in KINDS}
     return BuildStats(str(db), len(reports), sum(r.id in office for r in reports), len(phrases),
                       sum(bool(p.generic) for p in phrases), by_kind,
                       len({p.section for p in phrases}), time.perf_counter() - start)

@@ -65,6 +65,7 @@ class Mined:
     model: dict                        # SectionClassifier.to_weights() fitted on all
     labels: dict[str, str]             # unit path → type
     classifier: dict = field(default_factory=dict)  # how the model came: fitted, or reused (drift)
+    model_text: str = ""               # ``model`` as JSON, when the build had it at hand
 
 
 # ------------------------------------------------------------------- phrases
@@ -330,17 +331,22 @@ def _ctfidf(units: list[_Unit], words: _Words, names: set[str]) -> dict[str, dic
     copies: dict[str, Counter] = defaultdict(Counter)
     for u, text in zip(units, words.texts):
         copies[u.label or "总述"][text] += 1
-    keep: dict[str, bool] = {}
+    figure = re.compile(r"[0-9XxＸｘ]")
+    keep = {t for t in set().union(*words.of.values())
+            if len(t) > 1 and t not in STOPWORDS and t not in names and not t.startswith(("<", "{"))
+            and not figure.search(t)}
+    kept: dict[str, list[str]] = {}  # each distinct text's words that count
     per_class: dict[str, Counter] = defaultdict(Counter)
     for label, groups in copies.items():
         counts = per_class[label]
         for text, n in groups.items():
-            for t in words.of[text]:
-                ok = keep.get(t)
-                if ok is None:
-                    ok = keep[t] = (len(t) > 1 and t not in STOPWORDS and t not in names
-                                    and not t.startswith(("<", "{")) and not re.search(r"[0-9XxＸｘ]", t))
-                if ok:
+            toks = kept.get(text)
+            if toks is None:
+                toks = kept[text] = [t for t in words.of[text] if t in keep]
+            if n == 1:
+                counts.update(toks)  # counted in C
+            else:
+                for t in toks:
                     counts[t] += n
     overall: Counter = Counter()
     for counts in per_class.values():
@@ -406,6 +412,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
     classifier = ({"reused": True, "training_rows_changed": round(labelling.reused, 6)}
                   if labelling.reused is not None else {"reused": False})
     return Mined(phrases=phrases, keywords=keywords, model=labelling.weights,
+                 model_text=labelling.weights_text or "",
                  labels={u.path: u.label or "" for u in units}, classifier=classifier)
 
 
