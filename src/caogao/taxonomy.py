@@ -6,7 +6,7 @@ lives in ``data/sections.yaml`` so that people can read and extend it.
 
 from __future__ import annotations
 
-import difflib
+import contextlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,12 +31,38 @@ class SectionType:
     seeds: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
-def section_types() -> dict[str, SectionType]:
+def _parsed(text: str) -> dict:
+    """``sections.yaml`` parsed. A process that has not imported PyYAML (a bank build, a
+    lookup) reads it from the build cache as JSON, parsed there once: importing PyYAML and
+    parsing took 0.02 s of each."""
+    import sys
+
+    if "yaml" not in sys.modules:
+        import json
+
+        from .segment_cache import default_cache
+
+        cache = default_cache()
+        with contextlib.suppress(ValueError, TypeError):
+            raw = json.loads(cache.get("sections-yaml", text) or "null")
+            if isinstance(raw, dict):
+                return raw
+        raw = _parsed_by_yaml(text)
+        cache.put("sections-yaml", text, json.dumps(raw, ensure_ascii=False))
+        return raw
+    return _parsed_by_yaml(text)
+
+
+def _parsed_by_yaml(text: str) -> dict:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's: eight times faster, same result
-    raw = yaml.load((data_dir() / "sections.yaml").read_text(encoding="utf-8"), Loader=loader)
+    return yaml.load(text, Loader=loader)
+
+
+@lru_cache(maxsize=1)
+def section_types() -> dict[str, SectionType]:
+    raw = _parsed((data_dir() / "sections.yaml").read_text(encoding="utf-8"))
     types: dict[str, SectionType] = {}
     for group, is_part in (("sections", False), ("parts", True)):
         for name, spec in raw[group].items():
@@ -64,6 +90,8 @@ def _alias_table() -> dict[str, str]:
 
 def closest(name: str, choices: tuple[str, ...] | list[str], n: int = 1) -> list[str]:
     """The valid names nearest to a misspelt one (by shared characters)."""
+    import difflib
+
     return difflib.get_close_matches(name, list(choices), n=n, cutoff=0.0)
 
 
