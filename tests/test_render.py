@@ -204,7 +204,8 @@ def _parts(path: Path) -> dict[str, bytes]:
     BLOCKS,
     [Block("body", "\u3000一是\t二是\n三是 ", lead=" 引领句。"), Block("table", rows=[["甲"]]),
      Block("table", rows=[["乙", "x" * 80, "3"], ["丙"]]), Block("page_break"), Block("table", rows=[["丁"]]),
-     Block("date", "“引号” & <尖括号> \"直引号\""), Block("table", rows=[])],
+     Block("date", "“引号” & <尖括号> \"直引号\""), Block("table", rows=[]),
+     Block("title", "标题 & <题>\x01")],
 ], ids=["sample", "edge cases"])
 def test_draft_without_python_docx_is_the_file_python_docx_writes(blocks, tmp_path):
     fast = rnd.write_draft(blocks, tmp_path / "快.docx")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import array
 import contextlib
-import csv
 import functools
 import gc
 import hashlib
