@@ -102,13 +102,17 @@ class _Collector:
 
     def phrases(self) -> list[Phrase]:
         units = self._units
-        where = [(u.report.title, u.under, u.report.id) for u in units]
-        made = {w: Source(*w) for w in dict.fromkeys(where)}  # one Source object per report and heading
-        report_of = [u.report.id for u in units]
+        # each unit's place (report and heading) and report, as small ints: a big corpus gives a
+        # phrase thousands of users, and ints hash at once where tuples of strings do not
+        places: dict[tuple[str, str, str], int] = {}
+        place_of = [places.setdefault((u.report.title, u.under, u.report.id), len(places)) for u in units]
+        made = [Source(*w) for w in places]  # one Source object per report and heading
+        reports: dict[str, int] = {}
+        report_of = [reports.setdefault(u.report.id, len(reports)) for u in units]
         out = []
         for key, found in self._found.items():
             order = sorted(found) + self._later[key]
-            sources = list(map(made.__getitem__, dict.fromkeys(map(where.__getitem__, order))))
+            sources = list(map(made.__getitem__, dict.fromkeys(map(place_of.__getitem__, order))))
             phrase = Phrase(key[0], key[1], key[2], 0.0, False, self._shapes[key], [], sources)
             phrase.n_reports = len(set(map(report_of.__getitem__, order)))
             out.append(phrase)
