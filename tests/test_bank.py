@@ -490,6 +490,7 @@ def edited_corpus(tmp_path_factory):
         report = next(corpus.glob("000_*"))
         report.write_text(report.read_text(encoding="utf-8") + "\n" + ADDED + "\n", encoding="utf-8")
         mp.setenv("CAOGAO_HOME", str(root / "fresh"))  # no previous model: this build waits for the fit
+        mp.setattr("caogao.labelling.any_shipped_model", lambda: None)
         bankmod.build_bank(db=root / "fresh.sqlite", corpus=[corpus])
     return corpus, root / "before", root / "fresh.sqlite"
 
@@ -571,6 +572,27 @@ def test_an_edited_corpus_gets_the_bank_a_fresh_build_would_give(edited_corpus, 
     bankmod.build_bank(db=tmp_path / "after.sqlite", corpus=[corpus])
     assert provisional == [True]
     assert bank_content(tmp_path / "after.sqlite") == bank_content(fresh)
+
+
+def test_a_first_build_mines_with_the_shipped_model_while_its_own_is_fitted(edited_corpus, tmp_path,
+                                                                           monkeypatch):
+    # An office's first build has no model of its own yet: the fit runs on the other core while
+    # mining goes on with the shipped corpus's model, and the bank is the one waiting would give.
+    from caogao.labelling import Labelling
+
+    corpus, _, fresh = edited_corpus
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
+    forget_in_process(monkeypatch)
+    provisional, real_label = [], Labelling.label
+
+    def label(self, **kw):
+        real_label(self, **kw)
+        provisional.append(self.provisional)
+
+    monkeypatch.setattr(Labelling, "label", label)
+    bankmod.build_bank(db=tmp_path / "first.sqlite", corpus=[corpus])
+    assert provisional == [True]
+    assert bank_content(tmp_path / "first.sqlite") == bank_content(fresh)
 
 
 def test_a_small_edit_keeps_the_classifier_and_refit_fits_anew(built_bank, tmp_path):

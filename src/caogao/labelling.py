@@ -194,6 +194,16 @@ def shipped_model(key: str) -> dict | None:
     return None
 
 
+def any_shipped_model() -> dict | None:
+    """The shipped corpus's model whatever its key: a stand-in while a fit runs (``label``),
+    never a result (the units are labelled again by the fitted model)."""
+    from .paths import data_dir
+
+    with contextlib.suppress(OSError, StopIteration):
+        return shipped_model(next(data_dir().glob("model-*.json.gz")).name[len("model-"):-len(".json.gz")])
+    return None
+
+
 def fitted_on(texts: list[str], labels: list[str], weights: list[float]) -> dict:
     """What a model's key is made of, the training rows as one digest (the shipped model records it)."""
     from .segment_cache import package_version
@@ -328,13 +338,14 @@ class Labelling:
 
     def label(self, *, provisional: bool = False) -> None:
         """Label every open unit: with the fitted model, or, when ``provisional`` and the fit
-        is still running, with the previous model of the same reports if there is one."""
+        is still running, with the previous model of the same reports if there is one, else
+        the shipped corpus's (a first build of an office's reports mines while the fit runs)."""
         from .segment_cache import default_cache
 
         if provisional and self.weights is None:
             cache = default_cache()
             latest = cache.get("model-latest", self._corpus) or ""
-            previous = _load_weights(cache.get("model", latest)) or shipped_model(latest)
+            previous = _load_weights(cache.get("model", latest)) or shipped_model(latest) or any_shipped_model()
             if previous is not None:
                 self._apply(self._labels(previous))
                 self.provisional = True
