@@ -48,6 +48,7 @@ APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever it
 # is keyed by whole units, which a working set would copy.
 _WORKING_SET = ("text/", "cut/", "pos/", "generic/", "names/")
 _HELPED_CHARS = 200_000  # new text up to this is cut and tagged in small jobs, by helpers
+_EAGER_TAGGER_CHARS = 50_000  # new text from this on surely has clauses to tag: the tagger loads at once
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
 KIND_LABELS = {"heading1": "一级标题", "heading2": "二级标题与引领句", "item": "分项表述（一是……）",
@@ -313,19 +314,22 @@ def _one_build(build: Callable) -> Callable:
 
 def _prepare_for(texts: list[str]) -> None:
     """A little new text (a report edited or added) will be segmented and POS-tagged in small
-    jobs: helpers on the other core load the segmenter (0.3 s) while this process reads, and
-    the tagger (0.3 s) once there are clauses to tag, and do those jobs. Much new text is
-    cut and tagged on both cores."""
-    if sum(map(len, texts)) <= _HELPED_CHARS:
-        _start_helpers()
+    jobs: helpers on the other core load the segmenter and the tagger (0.3 s each) while this
+    process reads, and do those jobs. Much new text is cut and tagged on both cores."""
+    chars = sum(map(len, texts))
+    if chars <= _HELPED_CHARS:
+        _start_helpers(chars)
 
 
-def _start_helpers() -> None:
+def _start_helpers(chars: int) -> None:
+    """Helpers for about ``chars`` characters of new text. An edit of a report or two seldom names
+    a new place or firm: its tagger is forked only once there are clauses to tag, since on two
+    cores a helper loading what no job needs slows this process by a third meanwhile."""
     from .parallel import start_helper
     from .tokenize import load_segmenter, load_tagger
 
     start_helper("segmenter", load_segmenter)
-    start_helper("tagger", load_tagger, when_sent=True)  # most edits name no new place or firm
+    start_helper("tagger", load_tagger, when_sent=chars < _EAGER_TAGGER_CHARS)
 
 
 @_one_build
@@ -359,7 +363,7 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     files = source_files(shipped_paths, office_paths, known)
     changed = [size for origin, name, size, mtime, _ in files if (origin, name, size, mtime) not in known]
     if known and changed and sum(changed) <= 3 * _HELPED_CHARS:  # a few files edited since the last build:
-        _start_helpers()  # the helpers start loading now (else when reading finds new text)
+        _start_helpers(sum(changed) // 3)  # the helpers start loading now (else when reading finds new text)
     meta = {"fingerprint": _fingerprint_of(files), "files": files,
             "sources": {"shipped": not only, "office": office_paths}}
     # the small values this build looks up, kept together for the next build of these sources

@@ -219,6 +219,7 @@ def start_helper(name: str, warm: Callable[[], Any], *, when_sent: bool = False)
     if when_sent:
         _deferred[name] = warm
         return
+    _deferred.pop(name, None)
     try:
         _helpers[name] = _Helper(ctx, warm)
     except OSError:

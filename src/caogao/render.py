@@ -5,6 +5,11 @@ reference document (``templates/reference.docx``, written by :func:`make_referen
 rendering only puts text into paragraphs by style name. A user's own reference
 document (like pandoc's ``--reference-doc``) therefore takes over: its styles and
 page setup are used, and only the styles it lacks are copied from ours.
+
+The body is written as WordprocessingML text (:mod:`caogao.wordml`). A draft on
+our own reference needs no python-docx at all (:mod:`caogao.shipped`,
+:func:`write_draft`); python-docx reads and writes a user's reference, and
+writes ours (:func:`make_reference`).
 """
 
 from __future__ import annotations
