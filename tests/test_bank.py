@@ -595,6 +595,30 @@ def test_a_first_build_mines_with_the_shipped_model_while_its_own_is_fitted(edit
     assert bank_content(tmp_path / "first.sqlite") == bank_content(fresh)
 
 
+def test_the_miners_place_numbers_give_the_sources_numbering_them_anew_gives(edited_corpus, tmp_path,
+                                                                            monkeypatch):
+    import dataclasses
+
+    from caogao.mine import mine
+    from caogao.structure import load_corpus
+
+    corpus, _, _ = edited_corpus
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
+    reports, _ = load_corpus([corpus])
+    mined = mine(reports)
+    assert mined.places and all(p.place_ids for p in mined.phrases)
+    write_bank(tmp_path / "numbered.sqlite", mined, reports)
+    anew = dataclasses.replace(mined, places=[])  # as if made elsewhere: numbered by write_bank
+    write_bank(tmp_path / "anew.sqlite", anew, reports)
+    with PhraseBank(tmp_path / "numbered.sqlite") as a, PhraseBank(tmp_path / "anew.sqlite") as b:
+        assert [h.to_dict() for h in a.phrases()] == [h.to_dict() for h in b.phrases()]
+        assert len({(s["report_id"], s["heading"]) for h in a.phrases() for s in h.sources}) > 1
+    with sqlite3.connect(tmp_path / "numbered.sqlite") as c:  # only places a phrase comes from
+        rows = c.execute("SELECT count(*) FROM places").fetchone()[0]
+    c.close()
+    assert rows == len({i for p in mined.phrases for i in p.place_ids})
+
+
 def test_a_small_edit_keeps_the_classifier_and_refit_fits_anew(built_bank, tmp_path):
     # One sentence more in a corpus of 15 reports changes 0.1 % of the classifier's training
     # rows: the rebuild keeps the model (no scikit-learn import, no fit) and says so; --refit fits.

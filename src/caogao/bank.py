@@ -226,6 +226,25 @@ def _unpack(blob: bytes) -> list[int]:
     return out.tolist()
 
 
+def _places(mined: Any, phrases: list) -> tuple[dict[tuple, int], list[list[int]]]:
+    """Every place phrases come from, with its id, and each phrase's place ids.
+
+    The miner numbers its places itself (``Mined.places``, ``Phrase.place_ids``): a big
+    corpus gives its phrases a hundred thousand sources, and numbering them here again
+    cost 0.1 s. Phrases made otherwise are numbered by their sources, in order met.
+    """
+    made = getattr(mined, "places", None) or []
+    if made and all(len(getattr(p, "place_ids", ())) == len(p.sources) for p in phrases):
+        ids_of = [p.place_ids for p in phrases]
+        used = set().union(*ids_of)  # not every unit's place gave a phrase
+        return ({(s.report, s.heading, s.report_id): i for i, s in enumerate(made) if i in used}, ids_of)
+    places: dict[tuple, int] = {}  # (report, heading, report id) → place id, in order met
+    every = list(itertools.chain.from_iterable(p.sources for p in phrases))
+    place_of = {key: places.setdefault((s.report, s.heading, s.report_id), len(places) + 1)
+                for key, s in dict(zip(map(id, every), every)).items()}  # id(Source) → place id
+    return places, [list(map(place_of.__getitem__, map(id, p.sources))) for p in phrases]
+
+
 def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *,
                office_ids: Iterable[str] = (), meta: dict | None = None) -> BuildStats:
     """Store a ``Mined`` result (phrases, keywords, model) as a bank at ``db``, atomically."""
@@ -252,16 +271,11 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                 (r.id, r.title, r.file, r.year, r.period, "office" if r.id in office else "shipped")
                 for r in reports])
             rows: list[tuple] = []
-            places: dict[tuple, int] = {}  # (report, heading, report id) → place id, in order met
-            every = list(itertools.chain.from_iterable(p.sources for p in phrases))
-            # id(Source) → place id: the miner shares one Source object per place
-            place_of = {key: places.setdefault((s.report, s.heading, s.report_id), len(places) + 1)
-                        for key, s in dict(zip(map(id, every), every)).items()}
-            for pid, p in enumerate(phrases, 1):
+            places, ids_of = _places(mined, phrases)
+            for pid, (p, ids) in enumerate(zip(phrases, ids_of), 1):
                 origin = "office" if office and any(s.report_id in office for s in p.sources) else "shipped"
                 # prior: the phrase's own worth, before any query (score, then spread)
                 prior = 0.6 * max(p.score, 0.0) / max_score + 0.4 * math.log1p(p.n_reports) / math.log1p(max_n)
-                ids = list(map(place_of.__getitem__, map(id, p.sources)))
                 rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
                              " ".join(p.tokens), int(p.n_reports), origin, prior,
                              _pack(ids)))

@@ -56,6 +56,8 @@ class Phrase:
     tokens: list[str]
     sources: list[Source] = field(default_factory=list)
     n_reports: int = 0
+    # the sources as indices into Mined.places, when the miner made them (the bank stores these)
+    place_ids: list[int] = field(default_factory=list, repr=False, compare=False)
 
 
 @dataclass
@@ -66,6 +68,7 @@ class Mined:
     labels: dict[str, str]             # unit path → type
     classifier: dict = field(default_factory=dict)  # how the model came: fitted, or reused (drift)
     model_text: str = ""               # ``model`` as JSON, when the build had it at hand
+    places: list[Source] = field(default_factory=list)  # every source, once: Phrase.place_ids index it
 
 
 # ------------------------------------------------------------------- phrases
@@ -85,6 +88,7 @@ class _Collector:
 
     def __init__(self, units: list[_Unit]) -> None:
         self._units = units
+        self.places: list[Source] = []  # made by phrases(), one per report and heading
         self._shapes: dict[tuple[str, str, str], str] = {}
         self._found: dict[tuple[str, str, str], list[int]] = {}   # units in _collect, any order
         self._later: dict[tuple[str, str, str], list[int]] = {}   # units added after, in their order
@@ -106,14 +110,15 @@ class _Collector:
         # phrase thousands of users, and ints hash at once where tuples of strings do not
         places: dict[tuple[str, str, str], int] = {}
         place_of = [places.setdefault((u.report.title, u.under, u.report.id), len(places)) for u in units]
-        made = [Source(*w) for w in places]  # one Source object per report and heading
+        made = self.places = [Source(*w) for w in places]  # one Source object per report and heading
         reports: dict[str, int] = {}
         report_of = [reports.setdefault(u.report.id, len(reports)) for u in units]
         out = []
         for key, found in self._found.items():
             order = sorted(found) + self._later[key]
-            sources = list(map(made.__getitem__, dict.fromkeys(map(place_of.__getitem__, order))))
-            phrase = Phrase(key[0], key[1], key[2], 0.0, False, self._shapes[key], [], sources)
+            ids = list(dict.fromkeys(map(place_of.__getitem__, order)))
+            phrase = Phrase(key[0], key[1], key[2], 0.0, False, self._shapes[key], [],
+                            list(map(made.__getitem__, ids)), place_ids=ids)
             phrase.n_reports = len(set(map(report_of.__getitem__, order)))
             out.append(phrase)
         return out
@@ -405,24 +410,25 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
         stem = re.sub(r"(镇|乡|街道)$", "", c["town"])
         names.update(n for n in (c["town"], stem) if len(n) >= 2 and not re.search("[Xx]", n))
     reason = GenericCheck(names)
-    phrases, keywords = _phrases(units, contexts, words, reason, names, say)
+    phrases, keywords, places = _phrases(units, contexts, words, reason, names, say)
     try:
         same = labelling.settle()
     except ValueError as exc:
         raise _too_little() from exc
     if not same:  # the fitted model labels some unit otherwise: mine again with its labels
-        phrases, keywords = _phrases(units, contexts, words, reason, names, lambda *_: None)
+        phrases, keywords, places = _phrases(units, contexts, words, reason, names, lambda *_: None)
     say("评分", 4, 4)
     classifier = ({"reused": True, "training_rows_changed": round(labelling.reused, 6)}
                   if labelling.reused is not None else {"reused": False})
     return Mined(phrases=phrases, keywords=keywords, model=labelling.weights,
-                 model_text=labelling.weights_text or "",
+                 model_text=labelling.weights_text or "", places=places,
                  labels={u.path: u.label or "" for u in units}, classifier=classifier)
 
 
 def _phrases(units: list[_Unit], contexts: dict[str, dict], words: _Words, reason: GenericCheck,
-             names: set[str], say: Progress) -> tuple[list[Phrase], dict[str, list[str]]]:
-    """Phrases and keywords from labelled units: what mining does once every unit has its type."""
+             names: set[str], say: Progress) -> tuple[list[Phrase], dict[str, list[str]], list[Source]]:
+    """Phrases, keywords and the phrases' places from labelled units: what mining does once
+    every unit has its type."""
     from .tokenize import segment_many
 
     col, clauses = _collect(units, contexts, reason)
@@ -443,4 +449,4 @@ def _phrases(units: list[_Unit], contexts: dict[str, dict], words: _Words, reaso
     phrases.sort(key=lambda p: (p.section, p.kind, -p.score, p.text))
     keywords = {label: [t for t, _ in heapq.nsmallest(20, w.items(), key=lambda kv: (-kv[1], kv[0]))]
                 for label, w in sorted(weights.items())}
-    return phrases, keywords
+    return phrases, keywords, col.places
