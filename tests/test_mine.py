@@ -215,3 +215,12 @@ def test_strands_are_found_as_the_strand_pattern_finds_them(reports):
     assert sum(len(by_pattern(t)) for t in texts[:len(reports)]) > 10  # the corpus has strands to find
     for text in texts:
         assert strands(text) == by_pattern(text), text
+
+
+def test_the_superior_is_the_county_or_district_mentioned_else_the_city():
+    from caogao.slots import superior_level
+
+    assert superior_level("在市委、市政府和县委的坚强领导下") == "县"
+    assert superior_level("在市委、区委区政府的坚强领导下") == "区"
+    assert superior_level("在市委、市政府的坚强领导下") == "市"
+    assert superior_level("在上级党委的坚强领导下") == "县"

@@ -91,11 +91,10 @@ def has_figure(text: str) -> bool:
 
 def superior_level(text: str) -> str:
     """The superior the township reports to: 县 (or 区), else 市."""
-    counts = {lvl: text.count(f"{lvl}委") + text.count(f"{lvl}政府") for lvl in "县区市"}
-    for lvl in "县区":
-        if counts[lvl]:
+    for lvl in "县区":  # ``in`` stops at the first mention, near the top of a report
+        if f"{lvl}委" in text or f"{lvl}政府" in text:
             return lvl
-    return "市" if counts["市"] else "县"
+    return "市" if "市委" in text or "市政府" in text else "县"
 
 
 def slots(text: str) -> list[str]:
