@@ -80,3 +80,38 @@ def test_names_tagged_by_the_helper_while_the_build_goes_on_are_the_names_tagged
         assert finish() == here
     finally:
         parallel.stop_helpers()
+
+
+def test_a_helper_that_loads_the_whole_dictionary_leaves_the_store_for_later_builds(tmp_path):
+    # On a new machine the tagger loads in a build's helper, which may start no process and is
+    # ended with the build: its writer is forked apart and outlives it.
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from caogao import parallel
+
+    if parallel.cores() < 2 or parallel._context() is None:
+        pytest.skip("helpers need two cores and fork")
+    env = {k: v for k, v in os.environ.items() if k != "CAOGAO_NO_FORK"}
+    env["CAOGAO_HOME"] = str(tmp_path)
+    code = ("from caogao import parallel, tokenize\n"
+            "parallel.start_helper('tagger', tokenize.load_tagger)\n"
+            "print(parallel._helpers['tagger'].run(len, 'loaded'))\n"  # answered once the tagger is loaded
+            "parallel.stop_helpers()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert done.stdout.strip() == "6", done.stderr
+    store = next(tmp_path.glob("jieba-words-*.sqlite"), None)
+    for _ in range(120):  # the writer may still be at work
+        if store is not None:
+            break
+        time.sleep(0.5)
+        store = next(tmp_path.glob("jieba-words-*.sqlite"), None)
+    assert store is not None
+    monkey = pytest.MonkeyPatch()
+    monkey.setenv("CAOGAO_HOME", str(tmp_path))
+    try:
+        assert wordstore.tagger_for(["桂花村污水管网建成投用"]) is not None  # complete and usable
+    finally:
+        monkey.undo()

@@ -86,12 +86,34 @@ def path() -> Path:
 def save_later(pos: Any) -> None:
     """Write the store of ``pos``'s dictionary in a forked process, if it is not there yet."""
     target = path()
-    if target.exists() or multiprocessing.current_process().daemon:
-        return  # a helper (daemonic) may not fork; the build that loaded the tagger writes it
-    if "fork" not in multiprocessing.get_all_start_methods() or os.environ.get("CAOGAO_NO_FORK"):
+    if target.exists() or "fork" not in multiprocessing.get_all_start_methods() \
+            or os.environ.get("CAOGAO_NO_FORK"):
+        return
+    if multiprocessing.current_process().daemon:
+        _write_detached(pos, target)
         return
     with contextlib.suppress(OSError):
         multiprocessing.get_context("fork").Process(target=_write, args=(pos, target)).start()
+
+
+def _write_detached(pos: Any, target: Path) -> None:
+    """``_write`` in a plain forked process, from a build's helper.
+
+    A helper is daemonic (multiprocessing lets it start no process) and is
+    ended with the build; on a new machine the tagger loads in a helper, so
+    without this no build would ever write the store, and every later one
+    would load the whole dictionary again (1.4 s). The writer outlives the
+    helper and ends itself; the store appears when complete (an atomic rename).
+    """
+    try:
+        pid = os.fork()
+    except OSError:
+        return
+    if pid == 0:
+        try:
+            _write(pos, target)
+        finally:
+            os._exit(0)
 
 
 def _write(pos: Any, target: Path) -> None:
