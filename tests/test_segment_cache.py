@@ -144,3 +144,19 @@ def test_package_versions_in_cache_keys_are_the_installed_ones():
     for dist, module in (("jieba", "jieba"), ("scikit-learn", "sklearn"), ("PyYAML", "yaml")):
         assert package_version(dist, module) == md.version(dist)
     assert package_version("no-such-thing", "no_such_thing") == "?"
+
+
+def test_a_cache_this_process_created_is_not_searched_for_what_it_never_stored(tmp_path, monkeypatch):
+    # a first build: thousands of lookups in a file made a moment ago could only miss
+    from caogao import segment_cache
+
+    cache = Cache(tmp_path / "new.sqlite")
+    looked_up = []
+    real = segment_cache.digest
+    monkeypatch.setattr(segment_cache, "digest", lambda ns, text: looked_up.append(text) or real(ns, text))
+    assert cache.get_many("cut/1", ["乡村振兴", "抓项目"]) == {} and looked_up == []
+    cache.put_many("cut/1", {"乡村振兴": "乡村 振兴"})
+    assert cache.get_many("cut/1", ["乡村振兴", "抓项目"]) == {"乡村振兴": "乡村 振兴"}
+    assert cache.get_many("pos/1", ["乡村振兴"]) == {}
+    # the next build, which did not create the file, reads what this one stored
+    assert Cache(tmp_path / "new.sqlite").get_many("cut/1", ["乡村振兴"]) == {"乡村振兴": "乡村 振兴"}

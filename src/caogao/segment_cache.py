@@ -131,6 +131,10 @@ class Cache:
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         self._set: _WorkingSet | None = None
+        # A file this process created holds only what it put there since: looking up anything
+        # else can only miss (a first build looked up 20,000 keys for nothing, 0.25 s)
+        self._created_by: int | None = None
+        self._written: set[str] = set()
 
     # -- one connection per process: a forked worker opens its own and leaves the parent's alone
     @contextlib.contextmanager
@@ -139,6 +143,8 @@ class Cache:
             if self._conn is not None:
                 _inherited.append(self._conn)  # never closed here: closing would touch the parent's
             self._conn, self._pid = None, os.getpid()
+            if not self.path.exists():
+                self._created_by = os.getpid()
             conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             try:
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -185,6 +191,7 @@ class Cache:
 
     def _discard(self) -> bool:
         self.close()
+        self._written.clear()  # gone with the file
         try:
             for suffix in ("", "-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
@@ -204,7 +211,18 @@ class Cache:
         ws.used[namespace].update(found)
         return found
 
+    def _nothing_in(self, namespace: str) -> bool:
+        """True when this process created the file and has put nothing in ``namespace`` (another
+        build may be filling it meanwhile: missing its values only costs time)."""
+        if self.disabled:
+            return True
+        if self._conn is None or self._pid != os.getpid():
+            self._run(lambda conn: None)  # connected, it is known whether this process created the file
+        return self._created_by == os.getpid() and namespace not in self._written
+
     def _get_many(self, namespace: str, texts: Iterable[str]) -> dict[str, str]:
+        if self._nothing_in(namespace):
+            return {}
         keys = {digest(namespace, t): t for t in dict.fromkeys(texts)}
         if not keys:
             return {}
@@ -240,6 +258,7 @@ class Cache:
             self._set.used[namespace].update(items)
         now = _now()
         rows = [(digest(namespace, t), v, now) for t, v in items.items()]
+        self._written.add(namespace)
 
         def work(conn: sqlite3.Connection) -> None:
             with conn:
