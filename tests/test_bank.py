@@ -549,15 +549,19 @@ def test_a_corrupt_build_cache_is_rebuilt_not_a_crash(edited_corpus, tmp_path, m
     c.close()
 
 
-@pytest.mark.parametrize("guess", ["right", "wrong"])
+@pytest.mark.parametrize("guess", ["right", "wrong", "shipped"])
 def test_an_edited_corpus_gets_the_bank_a_fresh_build_would_give(edited_corpus, tmp_path, monkeypatch, guess):
-    # After an edit the classifier is refitted on the other core while mining goes on with the
-    # corpus's previous model; whether that model labels every unit the same or not, the bank
-    # must be the one a build that waited for the fit gives.
+    # The classifier is fitted on the other core while mining goes on with a provisional model:
+    # after an edit the corpus's previous one; on an office's first build ("shipped": nothing
+    # built before) the shipped corpus's. Whether it labels every unit the same or not, the
+    # bank must be the one a build that waited for the fit gives.
     from caogao.labelling import Labelling
 
     corpus, before, fresh = edited_corpus
-    shutil.copytree(before, tmp_path / "home")
+    if guess == "shipped":
+        forget_in_process(monkeypatch)
+    else:
+        shutil.copytree(before, tmp_path / "home")
     monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
     provisional, real_label = [], Labelling.label
 
@@ -572,27 +576,6 @@ def test_an_edited_corpus_gets_the_bank_a_fresh_build_would_give(edited_corpus, 
     bankmod.build_bank(db=tmp_path / "after.sqlite", corpus=[corpus])
     assert provisional == [True]
     assert bank_content(tmp_path / "after.sqlite") == bank_content(fresh)
-
-
-def test_a_first_build_mines_with_the_shipped_model_while_its_own_is_fitted(edited_corpus, tmp_path,
-                                                                           monkeypatch):
-    # An office's first build has no model of its own yet: the fit runs on the other core while
-    # mining goes on with the shipped corpus's model, and the bank is the one waiting would give.
-    from caogao.labelling import Labelling
-
-    corpus, _, fresh = edited_corpus
-    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
-    forget_in_process(monkeypatch)
-    provisional, real_label = [], Labelling.label
-
-    def label(self, **kw):
-        real_label(self, **kw)
-        provisional.append(self.provisional)
-
-    monkeypatch.setattr(Labelling, "label", label)
-    bankmod.build_bank(db=tmp_path / "first.sqlite", corpus=[corpus])
-    assert provisional == [True]
-    assert bank_content(tmp_path / "first.sqlite") == bank_content(fresh)
 
 
 def test_the_miners_place_numbers_give_the_sources_numbering_them_anew_gives(edited_corpus, tmp_path,

@@ -377,7 +377,7 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     files = source_files(shipped_paths, office_paths, known)
     changed = [size for origin, name, size, mtime, _ in files if (origin, name, size, mtime) not in known]
     if known and changed and sum(changed) <= 3 * _HELPED_CHARS:  # a few files edited since the last build:
-        _start_helpers(sum(changed) // 3)  # the helpers start loading now (else when reading finds new text)
+        _start_helpers(sum(changed) // 3)  # bytes, about three a character; the helpers load now, not after reading
     meta = {"fingerprint": _fingerprint_of(files), "files": files,
             "sources": {"shipped": not only, "office": office_paths}}
     # the small values this build looks up, kept together for the next build of these sources

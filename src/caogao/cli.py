@@ -73,8 +73,9 @@ def run() -> None:
     A bank build leaves millions of objects, and freeing them one by one at
     exit took 0.1 s of a 2 s rebuild, for a process that is ending anyway. By
     then every file is written and closed (with-blocks, atomic renames) and
-    every cache transaction committed; a process still writing (a first
-    build's word store) is waited for by the ordinary exit instead.
+    every cache transaction committed; a child process still writing (the
+    word store, when a build loaded the whole dictionary itself) is waited for
+    by the ordinary exit instead.
     """
     import os
     import sys
