@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -209,11 +208,11 @@ def test_nothing_readable_is_an_input_error(tmp_path):
         load_corpus([tmp_path / "missing.txt"])
 
 
-def test_whole_corpus_parses_well_under_a_second():
+def test_whole_corpus_parses_into_its_fifteen_reports():
     texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted(corpus_dir().glob("*.txt"))]
-    start = time.perf_counter()
     found = [r for name, text in texts for r in parse_file(text, name)]
-    assert len(found) == 15 and time.perf_counter() - start < 0.5
+    assert len(found) == 15
+    assert sorted(r.period for r in found) == ["上半年"] * 11 + ["全年"] * 4
 
 
 def test_parsing_does_not_load_a_segmenter_or_scikit_learn():

@@ -147,22 +147,32 @@ class SectionClassifier:
         return [str(c) for c in self.model_.predict(self.vectorizer_.transform(segment_many(texts)))]
 
     def to_weights(self) -> dict:
-        """The fitted model as plain JSON (lists, floats, strings)."""
+        """The fitted model as plain JSON (lists, floats, strings).
+
+        Every weight is rounded to ``WEIGHT_DIGITS`` places: two fits on one machine then
+        serialise alike, and fits on machines whose BLAS differ in the last bits nearly always do."""
         vocab = self.vectorizer_.vocabulary_
         terms = sorted(vocab, key=vocab.get)
         coef = self.model_.coef_
         return {
             "format": "caogao-linear-1",
             "vocabulary": terms,
-            "idf": [float(v) for v in self.vectorizer_.idf_],
+            "idf": [_rounded(v) for v in self.vectorizer_.idf_],
             "classes": list(self.classes_),
-            "coef": [[round(float(v), 6) for v in row] for row in coef],
-            "intercept": [float(v) for v in self.model_.intercept_],
+            "coef": [[_rounded(v) for v in row] for row in coef],
+            "intercept": [_rounded(v) for v in self.model_.intercept_],
             "sublinear_tf": bool(self.sublinear_tf),
             "norm": self.norm,
             "ngram_range": list(self.ngram_range),
             "ignore": list(self.ignore),
         }
+
+
+WEIGHT_DIGITS = 6
+
+
+def _rounded(value) -> float:
+    return round(float(value), WEIGHT_DIGITS)
 
 
 class LinearModel:
