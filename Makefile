@@ -38,7 +38,7 @@ bench: $(STAMP)
 # The classifier fitted on the shipped corpus ships with it (src/caogao/data/model-*.json.gz), so a first
 # build needs no fit; after changing the corpus, the user dictionary or the classifier, fit it again here.
 model: $(STAMP)
-	$(BIN)/python -m caogao.labelling
+	$(BIN)/python -m caogao.mining.labelling
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

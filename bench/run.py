@@ -79,7 +79,7 @@ def make_synthetic(target: Path, size: int = SYNTH_BYTES) -> list[Path]:
     like the corpus (headings, figures, set phrases) without being a copy of it.
     """
     sys.path.insert(0, str(ROOT / "src"))
-    from caogao.structure import load_corpus
+    from caogao.corpus.parse import load_corpus
 
     reports, _ = load_corpus()
     sections = [s for r in reports for p in r.parts for s in p.sections]
@@ -135,8 +135,7 @@ def compare_segmenters(text: str) -> dict:
     agreement = len(sa & sb) / max(len(sa | sb), 1)
     # as caogao cuts: both with its user dictionary, run by run, rjieba's runs of letters
     # and digits split as jieba splits them
-    from caogao import tokenize as tk
-
+    from caogao.text import segment as tk
     blocks = sorted(set(tk._BLOCK_RE.findall(text)))
     ours = tk._get_tokenizer()
     same = sum(list(ours.cut(x)) == tk._normalise(tk._get_rjieba().cut(x)) for x in blocks)
@@ -262,7 +261,7 @@ def main() -> None:
     os.environ["CAOGAO_HOME"] = str(home)  # the checks below run here: they use the bench's caogao folder
     try:
         sys.path.insert(0, str(ROOT / "src"))
-        from caogao.labelling import evaluate_gold
+        from caogao.mining.labelling import evaluate_gold
 
         extra["classification_accuracy_lor"] = evaluate_gold(ROOT / "tests" / "data" / "gold.tsv")
     except ImportError as exc:

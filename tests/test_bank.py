@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from caogao import bank as bankmod
-from caogao.bank import Hit, PhraseBank, bank_state, open_bank, write_bank
+from caogao.bank import phrasebank as bankmod
+from caogao.bank.phrasebank import Hit, PhraseBank, bank_state, open_bank, write_bank
 from caogao.errors import BankError, OutputError, UsageError
 
 
@@ -172,7 +172,7 @@ def test_sections_lists_every_type_with_counts_and_keywords(bank):
 
 def test_similar_ranks_by_shared_weighted_words(bank, monkeypatch):
     # segmenting is the tokenizer's job; here words are given separated by spaces
-    monkeypatch.setattr("caogao.tokenize.tokenize", lambda text: text.split())
+    monkeypatch.setattr("caogao.text.segment.tokenize", lambda text: text.split())
     hits = bank.similar("河长制 水质 提升")
     assert hits[0].text == "全面落实河长制，水质稳定达标" and 0 < hits[0].match < 1
     assert all("河长制" in h.text or "水质" in h.text for h in hits)
@@ -268,7 +268,7 @@ def corpus_names() -> set[str]:
     a proper noun jieba does not know at all, standing just before 公司/项目/….
     """
     from caogao.paths import corpus_dir
-    from caogao.tokenize import _get_tokenizer, pos_tag
+    from caogao.text.segment import _get_tokenizer, pos_tag
 
     freq = _get_tokenizer().FREQ
     text = "\n".join(f.read_text(encoding="utf-8") for f in sorted(corpus_dir().glob("*.txt")))
@@ -356,7 +356,7 @@ def fake_mine(monkeypatch):
         return Mined([Ph(r.title, "总述", "set_phrase", 1.0, True, sources=[Src(r.title, "", r.id)])
                       for r in reports], {}, {})
 
-    monkeypatch.setattr("caogao.mine.mine", mine)
+    monkeypatch.setattr("caogao.mining.miner.mine", mine)
     return calls
 
 
@@ -410,7 +410,7 @@ def test_office_reports_rank_first(tmp_path):
         assert {"office", "shipped"} <= set(origins)
         assert origins == sorted(origins, key=lambda o: o != "office")
         assert b.search(kind="heading1", limit=3)[0].origin == "office"
-        from caogao.structure import load_corpus
+        from caogao.corpus.parse import load_corpus
 
         title = load_corpus([office])[0][0].title
         assert all(any(s["report"] == title for s in h.sources) for h in b.phrases() if h.origin == "office")
@@ -457,7 +457,7 @@ def test_an_unchanged_corpus_is_rebuilt_from_the_cache_alone(built_bank, tmp_pat
     # a user's second `caogao bank build`, in a new process: no segmenter, no scikit-learn, the same bank
     again = tmp_path / "again.sqlite"
     code = ("import sys\n"
-            "from caogao.bank import build_bank\n"
+            "from caogao.bank.phrasebank import build_bank\n"
             f"build_bank(db={str(again)!r})\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'jieba', 'rjieba', 'sklearn', 'numpy', 'scipy'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -471,8 +471,8 @@ ADDED = "今年还将新建智慧农业示范园，培育乡村振兴带头人�
 
 def forget_in_process(mp) -> None:
     """Drop the words and tags this process remembers, as each `caogao bank build` starts afresh."""
-    from caogao import names, tokenize
-
+    from caogao.text import names
+    from caogao.text import segment as tokenize
     mp.setattr(tokenize, "_blocks", {})
     mp.setattr(tokenize, "_texts", {})
     mp.setattr(names, "_tags", {})
@@ -490,14 +490,15 @@ def edited_corpus(tmp_path_factory):
         report = next(corpus.glob("000_*"))
         report.write_text(report.read_text(encoding="utf-8") + "\n" + ADDED + "\n", encoding="utf-8")
         mp.setenv("CAOGAO_HOME", str(root / "fresh"))  # no previous model: this build waits for the fit
-        mp.setattr("caogao.labelling.any_shipped_model", lambda: None)
+        mp.setattr("caogao.mining.labelling.any_shipped_model", lambda: None)
         bankmod.build_bank(db=root / "fresh.sqlite", corpus=[corpus])
     return corpus, root / "before", root / "fresh.sqlite"
 
 
 def test_after_one_report_changed_only_its_new_text_is_segmented(edited_corpus, tmp_path, monkeypatch):
-    from caogao import ingest, names, tokenize
-
+    from caogao.corpus import ingest
+    from caogao.text import names
+    from caogao.text import segment as tokenize
     corpus, before, fresh = edited_corpus
     shutil.copytree(before, tmp_path / "home")
     monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
@@ -519,14 +520,13 @@ def test_after_one_report_changed_only_its_new_text_is_segmented(edited_corpus, 
 def test_a_rebuild_after_an_edit_leaves_segmenting_and_tagging_to_helpers(edited_corpus, tmp_path):
     # A user's rebuild after editing one report, in a new process: the segmenter and the tagger
     # load in helpers on the other core while the build reads, and the bank is a fresh build's.
-    from caogao import parallel
-
+    from caogao.bank import parallel
     if parallel.cores() < 2 or parallel._context() is None:
         pytest.skip("helpers need two cores and fork")
     corpus, before, fresh = edited_corpus
     shutil.copytree(before, tmp_path / "home")
     shutil.copy(before.parent / "before.sqlite", tmp_path / "bank.sqlite")  # built before the edit
-    code = ("from caogao import bank, tokenize\n"
+    code = ("from caogao.bank import phrasebank as bank; from caogao.text import segment as tokenize\n"
             f"bank.build_bank(db={str(tmp_path / 'bank.sqlite')!r}, corpus=[{str(corpus)!r}])\n"
             "print(tokenize.segmenter_loaded(), tokenize.tagger_loaded())")
     env = dict(os.environ, CAOGAO_HOME=str(tmp_path / "home"))
@@ -555,7 +555,7 @@ def test_an_edited_corpus_gets_the_bank_a_fresh_build_would_give(edited_corpus, 
     # after an edit the corpus's previous one; on an office's first build ("shipped": nothing
     # built before) the shipped corpus's. Whether it labels every unit the same or not, the
     # bank must be the one a build that waited for the fit gives.
-    from caogao.labelling import Labelling
+    from caogao.mining.labelling import Labelling
 
     corpus, before, fresh = edited_corpus
     if guess == "shipped":
@@ -582,8 +582,8 @@ def test_the_miners_place_numbers_give_the_sources_numbering_them_anew_gives(edi
                                                                             monkeypatch):
     import dataclasses
 
-    from caogao.mine import mine
-    from caogao.structure import load_corpus
+    from caogao.mining.miner import mine
+    from caogao.corpus.parse import load_corpus
 
     corpus, _, _ = edited_corpus
     monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caogao.check import KINDS, Finding, check_document, check_paragraphs
+from caogao.checking.rules import KINDS, Finding, check_document, check_paragraphs
 from caogao.errors import InputError
-from caogao.facts import parse_facts
-from caogao.outline import Block
+from caogao.drafting.facts import parse_facts
+from caogao.drafting.outline import Block
 from caogao.paths import corpus_dir
 
 FACTS_YAML = """\
@@ -38,7 +38,7 @@ def facts():
 
 def draft_blocks(facts, *, placeholders: bool) -> list[Block]:
     """A short but complete half-year report as caogao drafts it."""
-    from caogao.compose import indicator_sentence, indicator_table
+    from caogao.drafting.compose import indicator_sentence, indicator_table
 
     gap = (lambda what, value: f"【待补充：{what}】" if placeholders else value)
     table = indicator_table(facts)
@@ -84,7 +84,7 @@ def draft_blocks(facts, *, placeholders: bool) -> list[Block]:
 
 
 def write_draft(blocks: list[Block], path: Path) -> Path:
-    from caogao.render import render
+    from caogao.docx.write import render
 
     render(blocks).save(str(path))
     return path
@@ -546,7 +546,7 @@ def test_any_text_gives_findings_in_range(facts, paragraphs):
 
 
 def test_lookup_path_imports_no_heavy_modules():
-    code = ("import sys; from caogao.check import check_paragraphs; "
+    code = ("import sys; from caogao.checking.rules import check_paragraphs; "
             "check_paragraphs([('Normal', '同比增长-3.2%')]); "
             "print(sorted(m for m in ('jieba', 'sklearn', 'numpy', 'docx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from caogao.classify import LinearModel, SectionClassifier, weak_label
-from caogao.labelling import evaluate_lor, training_set, weak_rows
-from caogao.taxonomy import ALL_TYPES, SECTION_TYPES
+from caogao.mining.classifier import LinearModel, SectionClassifier, weak_label
+from caogao.mining.labelling import evaluate_lor, training_set, weak_rows
+from caogao.mining.taxonomy import ALL_TYPES, SECTION_TYPES
 
 GOLD = Path(__file__).parent / "data" / "gold.tsv"
 
@@ -28,7 +28,7 @@ def gold_rows() -> list[tuple[str, str, str]]:
 
 @pytest.fixture(scope="module")
 def reports():
-    from caogao.structure import load_corpus
+    from caogao.corpus.parse import load_corpus
 
     found, _ = load_corpus()
     return found
@@ -69,7 +69,7 @@ def test_clear_cases_are_classified_as_a_reader_would(fitted, text, expected):
 
 
 def test_pure_python_model_agrees_with_scikit_learn(fitted):
-    from caogao.tokenize import tokenize
+    from caogao.text.segment import tokenize
 
     weights = json.loads(json.dumps(fitted.to_weights()))  # what the bank stores
     model = LinearModel.from_weights(weights)
@@ -87,7 +87,7 @@ def test_pure_python_model_needs_neither_numpy_nor_scikit_learn(fitted, tmp_path
     path.write_text(json.dumps(fitted.to_weights(), ensure_ascii=False), encoding="utf-8")
     code = (
         "import json, sys\n"
-        "from caogao.classify import LinearModel\n"
+        "from caogao.mining.classifier import LinearModel\n"
         f"m = LinearModel.from_weights(json.load(open({str(path)!r}, encoding='utf-8')))\n"
         "print(m.predict(['招商', '引资', '重点项目'])[0])\n"
         "print(sorted({'sklearn', 'numpy', 'scipy', 'jieba'} & set(sys.modules)))\n"
@@ -115,7 +115,7 @@ def test_repeated_rows_are_fitted_once_with_their_count_as_weight():
 
 
 def test_a_capped_training_set_keeps_every_label_and_the_most_repeated_rows(monkeypatch):
-    import caogao.labelling as labelling
+    import caogao.mining.labelling as labelling
 
     monkeypatch.setattr(labelling, "MAX_TRAINING_ROWS", 4)
     monkeypatch.setattr(labelling, "_MIN_PER_LABEL", 1)
@@ -130,9 +130,9 @@ def test_a_capped_training_set_keeps_every_label_and_the_most_repeated_rows(monk
 # ------------------------------------------------------------ the model shipped with the corpus
 
 def _shipped_rows():
-    from caogao import labelling
-    from caogao.structure import load_corpus
-    from caogao.units import units_of
+    from caogao.mining import labelling
+    from caogao.corpus.parse import load_corpus
+    from caogao.mining.units import units_of
 
     reports, _ = load_corpus()
     units = [u for r in reports for u in units_of(r)]
@@ -155,7 +155,7 @@ def test_the_shipped_model_was_fitted_on_the_shipped_corpus_as_it_is_now():
     # Editing the corpus, the user dictionary, the classifier or the labelling rules without
     # fitting the shipped model again (`make model`) would leave it unused: every first build
     # would import scikit-learn and fit.
-    from caogao.labelling import fitted_on
+    from caogao.mining.labelling import fitted_on
 
     _, rows = _shipped_rows()
     _, shipped = _shipped_file()
@@ -166,7 +166,7 @@ def test_the_shipped_model_was_fitted_on_the_shipped_corpus_as_it_is_now():
 
 
 def _labels(weights: dict, texts: list[str]) -> list[str]:
-    from caogao.tokenize import segment_many
+    from caogao.text.segment import segment_many
 
     model = LinearModel.from_weights(weights)
     return [model.predict(tokens)[0] for tokens in segment_many(texts)]
@@ -176,8 +176,9 @@ def test_the_shipped_model_does_what_a_fit_made_here_does(tmp_path, monkeypatch)
     # Two fits agree to about 1e-11 across CPUs and BLAS builds, never to the bit: the
     # shipped model is held to what it does — the same label for every unit of the shipped
     # corpus and of the gold set, the same bank — and to its numbers within a tolerance.
-    from caogao import labelling, parallel
-    from caogao.classify import unit_text
+    from caogao.mining import labelling
+    from caogao.bank import parallel
+    from caogao.mining.classifier import unit_text
 
     units, rows = _shipped_rows()
     path, shipped = _shipped_file()
@@ -213,17 +214,17 @@ def test_serialised_weights_are_rounded_alike(fitted):
 
 def test_section_types_read_without_pyyaml_are_those_pyyaml_reads(tmp_path, monkeypatch):
     # a bank build or a lookup reads sections.yaml from the build cache, as JSON
-    code = ("import sys, json; from caogao import taxonomy; "
+    code = ("import sys, json; from caogao.mining import taxonomy; "
             "print(json.dumps([[t.name, t.is_part, t.aliases, t.seeds] for t in taxonomy.section_types().values()], "
             "ensure_ascii=False)); print('yaml' in sys.modules)")
     env = dict(os.environ, CAOGAO_HOME=str(tmp_path))
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
             for _ in range(2)]
-    from caogao import taxonomy
+    from caogao.mining import taxonomy
     expected = [[t.name, t.is_part, list(t.aliases), list(t.seeds)] for t in taxonomy.section_types().values()]
     assert [json.loads(r.stdout.splitlines()[0]) for r in runs] == [expected, expected]
     assert [r.stdout.splitlines()[1] for r in runs] == ["True", "False"]  # parsed once, then from the cache
-    from caogao.segment_cache import Cache
+    from caogao.bank.cache import Cache
     text = (taxonomy.data_dir() / "sections.yaml").read_text(encoding="utf-8")
     Cache(tmp_path / "build-cache.sqlite").put("sections-yaml", text, "{damaged")
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)

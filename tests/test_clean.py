@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from caogao.clean import clean_text, is_advert
+from caogao.corpus.clean import clean_text, is_advert
 from caogao.paths import corpus_dir
 
 NOISE = ("paidbegin", "paidend", "素材库", "公众号", "代笔", "文库", "【1】", "[7]", "添加客服", "svip")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from caogao.bank import fingerprint, write_bank
-from caogao.cli import app
+from caogao.bank.phrasebank import fingerprint, write_bank
+from caogao.cli.app import app
 from caogao.paths import corpus_dir
 from test_bank import KEYWORDS, PHRASES, REPORTS, Mined
 
@@ -90,7 +90,7 @@ def search_imports(db: str, *args: str) -> tuple[list, list[str]]:
     """Run `caogao bank search` in a fresh interpreter; return its hits and heavy modules loaded."""
     code = (
         "import sys\n"
-        "from caogao.cli import app\n"
+        "from caogao.cli.app import app\n"
         "try:\n"
         f"    app(['bank', 'search', *{list(args)!r}, '--json', '--db', {db!r}])\n"
         "except SystemExit:\n"

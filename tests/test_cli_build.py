@@ -13,7 +13,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from caogao.cli import app
+from caogao.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "青禾镇2023年上半年.yaml"
@@ -22,7 +22,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module", autouse=True)
 def _bank_built():
-    from caogao.bank import open_bank
+    from caogao.bank.phrasebank import open_bank
 
     open_bank()
 
@@ -102,7 +102,7 @@ def test_init_writes_a_skeleton_that_builds(tmp_path):
 
 def test_drafting_from_a_built_bank_imports_neither_the_mining_stack_nor_python_docx(tmp_path):
     code = (
-        "import sys\nfrom caogao.cli import main\nsys.argv = ['caogao', 'build', sys.argv[1], '-o', sys.argv[2]]\n"
+        "import sys\nfrom caogao.cli.app import main\nsys.argv = ['caogao', 'build', sys.argv[1], '-o', sys.argv[2]]\n"
         "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('jieba', 'sklearn', 'numpy', 'scipy', 'docx', 'lxml'))\n"
         "print('HEAVY', heavy)\n"
@@ -117,7 +117,7 @@ def test_the_program_says_everything_and_exits_with_its_code(tmp_path):
     # the console script ends without tearing the interpreter down: nothing it printed may be lost
     def caogao(*args):
         env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output to a pipe is buffered
-        return subprocess.run([sys.executable, "-m", "caogao.cli", *args], capture_output=True,
+        return subprocess.run([sys.executable, "-m", "caogao.cli.app", *args], capture_output=True,
                               text=True, cwd=tmp_path, timeout=120, env=env)
 
     done = caogao("build", str(EXAMPLE), "-o", "稿.docx", "--seed", "1")
@@ -135,7 +135,7 @@ def test_the_program_says_everything_and_exits_with_its_code(tmp_path):
 def test_usage_mistakes_are_told_in_chinese_with_exit_2(tmp_path):
     for args, words in ((["build"], "缺少参数 FACTS"), (["build", "x.yaml", "--bogus"], "没有这个选项"),
                         (["bank", "search", "--limit", "abc"], "不是整数"), (["nosuch"], "没有这个命令")):
-        out = subprocess.run([sys.executable, "-c", "from caogao.cli import main; main()", *args],
+        out = subprocess.run([sys.executable, "-c", "from caogao.cli.app import main; main()", *args],
                              capture_output=True, text=True, cwd=tmp_path, timeout=60)
         assert out.returncode == 2, (args, out.stderr)
         assert words in out.stderr and "用法错误" in out.stderr, out.stderr
@@ -191,6 +191,6 @@ def test_check_exit_codes_clean_findings_and_usage(tmp_path):
 
 
 def test_out_of_range_option_is_told_in_chinese(tmp_path):
-    out = subprocess.run([sys.executable, "-c", "from caogao.cli import main; main()", "bank", "search", "x", "--limit", "0"],
+    out = subprocess.run([sys.executable, "-c", "from caogao.cli.app import main; main()", "bank", "search", "x", "--limit", "0"],
                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert out.returncode == 2 and "至少应为 1" in out.stderr and "range" not in out.stderr

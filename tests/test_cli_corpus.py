@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from caogao.cli import app
+from caogao.cli.app import app
 from caogao.paths import corpus_dir
 
 runner = CliRunner()

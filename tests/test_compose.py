@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from caogao import numbers
-from caogao.compose import cn_number, compose, parse_blocks
+from caogao.drafting import statwords as numbers
+from caogao.drafting.compose import cn_number, compose, parse_blocks
 from caogao.errors import TemplateError
-from caogao.facts import load_facts, parse_facts
-from caogao.outline import PLACEHOLDER_RE
+from caogao.drafting.facts import load_facts, parse_facts
+from caogao.drafting.outline import PLACEHOLDER_RE
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "青禾镇2023年上半年.yaml"
@@ -21,7 +21,7 @@ CORPUS = ROOT / "corpus"
 
 @pytest.fixture(scope="module")
 def bank():
-    from caogao.bank import open_bank
+    from caogao.bank.phrasebank import open_bank
 
     return open_bank()
 
@@ -208,7 +208,7 @@ def test_chinese_ordinals():
 
 @pytest.mark.parametrize("seed", range(5))
 def test_review_headings_form_one_parallel_set_with_the_users_own(facts, bank, seed):
-    from caogao.shapes import shape
+    from caogao.mining.shapes import shape
 
     blocks = compose(facts, bank, seed=seed)
     parts = [i for i, b in enumerate(blocks) if b.kind == "part"]
@@ -222,7 +222,7 @@ def test_a_parallel_set_never_repeats_its_opening_words():
     import random
     from types import SimpleNamespace
 
-    from caogao.wording import Picker
+    from caogao.drafting.wording import Picker
 
     def hit(text, section):
         return SimpleNamespace(text=text, shape="3、3，*", origin="shipped",

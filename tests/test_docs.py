@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer.main
 
-from caogao.cli import app
+from caogao.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from caogao.errors import FactsError
-from caogao.facts import Facts, load_facts, parse_facts, skeleton
+from caogao.drafting.facts import Facts, load_facts, parse_facts, skeleton
 from caogao.paths import corpus_dir
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

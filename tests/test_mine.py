@@ -6,15 +6,15 @@ import re
 
 import pytest
 
-from caogao.mine import mine, shape, shared_prefix, slot_text, specific_reason
-from caogao.taxonomy import ALL_TYPES, KINDS, PART_TYPES
+from caogao.mining.miner import mine, shape, shared_prefix, slot_text, specific_reason
+from caogao.mining.taxonomy import ALL_TYPES, KINDS, PART_TYPES
 
 FIGURE_SLOTS = {"金额", "百分比", "百分点", "数量", "面积", "长度", "月份", "某年"}
 
 
 @pytest.fixture(scope="module")
 def reports():
-    from caogao.structure import load_corpus
+    from caogao.corpus.parse import load_corpus
 
     found, _ = load_corpus()
     return found
@@ -63,7 +63,7 @@ def test_unit_and_hierarchy_become_named_slots():
 
 def corpus_names(reports) -> set[str]:
     """Place and firm names, found independently of the miner: POS over whole texts plus suffixes."""
-    from caogao.tokenize import pos_tag
+    from caogao.text.segment import pos_tag
 
     places, firms = ("村", "镇", "社区", "街道"), ("公司", "合作社", "园区", "项目", "工程")
     proper = ("ns", "nr", "nz", "nt")
@@ -158,7 +158,7 @@ def test_progress_reports_each_step_in_order(reports):
 
 def test_too_little_text_is_a_clear_error_not_a_crash():
     from caogao.errors import BankError
-    from caogao.report import Part, Report
+    from caogao.corpus.report import Part, Report
 
     tiny = Report(id="tiny#1", title="某镇工作报告", title_derived=False, file="tiny.txt", year=2023,
                   period="全年", text="各位代表：", parts=[Part("开场", text="各位代表：")])
@@ -170,8 +170,7 @@ def test_too_little_text_is_a_clear_error_not_a_crash():
 def test_rjieba_and_jieba_cut_the_corpus_alike(reports):
     """The bank must not depend on which segmenter is installed: rjieba, as caogao uses it, cuts as jieba does."""
     pytest.importorskip("rjieba")
-    from caogao import tokenize
-
+    from caogao.text import segment as tokenize
     runs = sorted({b for r in reports for b in tokenize._BLOCK_RE.findall(r.text)})
     jieba_cut, rjieba_cut = tokenize._get_tokenizer().cut, tokenize._get_rjieba().cut
     assert len(runs) > 5000
@@ -201,7 +200,7 @@ def test_strands_are_found_as_the_strand_pattern_finds_them(reports):
     # strands() is the fast form of units._STRAND: every 一是…/二是… a report has, and nothing else
     import random
 
-    from caogao.units import _STRAND, strands
+    from caogao.mining.units import _STRAND, strands
 
     def by_pattern(text):
         return [m.group(1) for m in _STRAND.finditer(text)]
@@ -218,7 +217,7 @@ def test_strands_are_found_as_the_strand_pattern_finds_them(reports):
 
 
 def test_the_superior_is_the_county_or_district_mentioned_else_the_city():
-    from caogao.slots import superior_level
+    from caogao.mining.slots import superior_level
 
     assert superior_level("在市委、市政府和县委的坚强领导下") == "县"
     assert superior_level("在市委、区委区政府的坚强领导下") == "区"

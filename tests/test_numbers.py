@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from caogao.numbers import (
+from caogao.drafting.statwords import (
     fmt_amount,
     fmt_number,
     growth_phrase,

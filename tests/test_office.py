@@ -9,7 +9,7 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
-from caogao.cli import app
+from caogao.cli.app import app
 
 runner = CliRunner()
 

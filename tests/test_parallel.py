@@ -7,9 +7,7 @@ import time
 
 import pytest
 
-from caogao import parallel
-
-
+from caogao.bank import parallel
 def _pids(items: list[int]) -> list[tuple[int, int]]:
     return [(x * x, os.getpid()) for x in items]
 

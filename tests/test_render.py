@@ -14,9 +14,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from caogao import render as rnd
+from caogao.docx import write as rnd
 from caogao.errors import InputError, OutputError
-from caogao.outline import Block, placeholder
+from caogao.drafting.outline import Block, placeholder
 from caogao.paths import templates_dir
 
 GAP = placeholder("规上工业总产值")
@@ -187,7 +187,7 @@ def test_two_tables_in_a_row_stay_two_tables():
 
 
 def test_rendering_does_not_load_the_text_mining_stack():
-    code = ("import sys; from caogao.render import render; from caogao.outline import Block; "
+    code = ("import sys; from caogao.docx.write import render; from caogao.drafting.outline import Block; "
             "render([Block('body', 'x')]); "
             "print(sorted(m for m in ('jieba', 'sklearn', 'numpy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -225,18 +225,18 @@ def test_a_restyled_shipped_reference_is_drawn_by_python_docx(tmp_path, monkeypa
                 data = data.replace(b'w:styleId="TableGrid"><w:name w:val="Table Grid"/>',
                                     b'w:styleId="a5"><w:name w:val="Table Grid"/>')
             dst.writestr(item, data)
-    monkeypatch.setattr("caogao.render.templates_dir", lambda: folder)
-    monkeypatch.setattr("caogao.shipped.templates_dir", lambda: folder)
+    monkeypatch.setattr("caogao.docx.write.templates_dir", lambda: folder)
+    monkeypatch.setattr("caogao.docx.shipped.templates_dir", lambda: folder)
     path = rnd.write_draft(BLOCKS, tmp_path / "稿.docx")
     doc = docx.Document(str(path))
     assert doc.tables[0].style.name == "Table Grid" and doc.tables[0]._tbl.tblPr.style == "a5"
-    monkeypatch.setattr("caogao.shipped._STYLE_RE", re.compile("(?!)"))  # nothing recognisable
+    monkeypatch.setattr("caogao.docx.shipped._STYLE_RE", re.compile("(?!)"))  # nothing recognisable
     path = rnd.write_draft(BLOCKS, tmp_path / "稿2.docx")
     assert [p.text for p in docx.Document(str(path)).paragraphs][:2] == [BLOCKS[0].text, BLOCKS[1].text]
 
 
 def test_drafting_on_the_shipped_reference_does_not_import_python_docx(tmp_path):
-    code = ("import sys; from caogao.render import write_draft; from caogao.outline import Block; "
+    code = ("import sys; from caogao.docx.write import write_draft; from caogao.drafting.outline import Block; "
             f"write_draft([Block('body', 'x'), Block('table', rows=[['a']])], {str(tmp_path / 'a.docx')!r}); "
             "print(sorted(m for m in ('docx', 'lxml', 'jieba', 'sklearn') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -377,5 +377,5 @@ def test_shipped_reference_matches_its_generator(tmp_path):
             return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
     shipped, generated = parts(templates_dir() / "reference.docx"), parts(fresh)
     assert [n for n in generated if shipped.get(n) != generated[n]] == [], \
-        "templates/reference.docx is stale: run python -m caogao.render"
+        "templates/reference.docx is stale: run python -m caogao.docx.write"
     assert not any("thumbnail" in n for n in generated)

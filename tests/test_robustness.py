@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from caogao.cli import app
-from caogao.compose import compose
+from caogao.cli.app import app
+from caogao.drafting.compose import compose
 from caogao.errors import CaogaoError
-from caogao.facts import parse_facts
-from caogao.render import render
+from caogao.drafting.facts import parse_facts
+from caogao.docx.write import render
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "青禾镇2023年上半年.yaml"
@@ -33,7 +33,7 @@ HEAD = "单位: 青禾镇\n年份: 2023\n时段: 上半年\n"
 
 @pytest.fixture(scope="module")
 def bank():
-    from caogao.bank import open_bank
+    from caogao.bank.phrasebank import open_bank
 
     return open_bank()
 

@@ -6,7 +6,7 @@ import marshal
 import os
 import sqlite3
 
-from caogao.segment_cache import Cache
+from caogao.bank.cache import Cache
 
 
 def test_values_persist_by_namespace_and_text(tmp_path):
@@ -116,8 +116,7 @@ def test_a_damaged_working_set_is_a_miss_not_an_error(tmp_path):
 
 
 def test_working_sets_of_corpora_long_gone_are_removed(tmp_path, monkeypatch):
-    from caogao import segment_cache
-
+    from caogao.bank import cache as segment_cache
     monkeypatch.setattr(segment_cache._WorkingSet, "KEEP", 3)
     cache = Cache(tmp_path / "cache.sqlite")
     cache.put_many("cut/1", {"乡村振兴": "乡村 振兴"})
@@ -139,7 +138,7 @@ def test_working_sets_of_corpora_long_gone_are_removed(tmp_path, monkeypatch):
 def test_package_versions_in_cache_keys_are_the_installed_ones():
     import importlib.metadata as md
 
-    from caogao.segment_cache import package_version
+    from caogao.bank.cache import package_version
 
     for dist, module in (("jieba", "jieba"), ("scikit-learn", "sklearn"), ("PyYAML", "yaml")):
         assert package_version(dist, module) == md.version(dist)
@@ -148,8 +147,7 @@ def test_package_versions_in_cache_keys_are_the_installed_ones():
 
 def test_a_cache_this_process_created_is_not_searched_for_what_it_never_stored(tmp_path, monkeypatch):
     # a first build: thousands of lookups in a file made a moment ago could only miss
-    from caogao import segment_cache
-
+    from caogao.bank import cache as segment_cache
     cache = Cache(tmp_path / "new.sqlite")
     looked_up = []
     real = segment_cache.digest

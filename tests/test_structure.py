@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from caogao.errors import InputError
-from caogao.clean import clean_text
-from caogao.ingest import read_text
+from caogao.corpus.clean import clean_text
+from caogao.corpus.ingest import read_text
 from caogao.paths import corpus_dir
-from caogao.report import PART_NAMES
-from caogao.structure import load_corpus, parse_file
+from caogao.corpus.report import PART_NAMES
+from caogao.corpus.parse import load_corpus, parse_file
 
 F000, F001, F002, F003, F004 = (p.stem for p in sorted(corpus_dir().glob("*.txt")))
 NOISE = ("paidbegin", "paidend", "素材库", "公众号", "代笔", "文库", "【1】", "[7]", "添加客服", "目录")
@@ -216,7 +216,7 @@ def test_whole_corpus_parses_into_its_fifteen_reports():
 
 
 def test_parsing_does_not_load_a_segmenter_or_scikit_learn():
-    code = ("import sys; from caogao.structure import load_corpus; load_corpus(); "
+    code = ("import sys; from caogao.corpus.parse import load_corpus; load_corpus(); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('jieba', 'rjieba', 'sklearn', 'numpy')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from caogao import names, tokenize, wordstore
-from caogao.structure import load_corpus
+from caogao.text import names
+
+from caogao.text import segment as tokenize
+
+from caogao.text import wordstore
+from caogao.corpus.parse import load_corpus
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +65,7 @@ def test_names_tagged_by_the_helper_while_the_build_goes_on_are_the_names_tagged
         store, tmp_path, monkeypatch):
     # A build sends the clauses naming places and firms to its tagger helper before labelling
     # and segmenting, and collects them after: the names must be those tagged in this process.
-    from caogao import parallel
-
+    from caogao.bank import parallel
     if parallel.cores() < 2 or parallel._context() is None:
         pytest.skip("helpers need two cores and fork")
     texts = [r.text for r in load_corpus()[0]][:6]
@@ -90,13 +93,12 @@ def test_a_helper_that_loads_the_whole_dictionary_leaves_the_store_for_later_bui
     import sys
     import time
 
-    from caogao import parallel
-
+    from caogao.bank import parallel
     if parallel.cores() < 2 or parallel._context() is None:
         pytest.skip("helpers need two cores and fork")
     env = {k: v for k, v in os.environ.items() if k != "CAOGAO_NO_FORK"}
     env["CAOGAO_HOME"] = str(tmp_path)
-    code = ("from caogao import parallel, tokenize\n"
+    code = ("from caogao.bank import parallel; from caogao.text import segment as tokenize\n"
             "parallel.start_helper('tagger', tokenize.load_tagger)\n"
             "print(parallel._helpers['tagger'].run(len, 'loaded'))\n"  # answered once the tagger is loaded
             "parallel.stop_helpers()\n")

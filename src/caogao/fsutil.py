@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .errors import OutputError
+from caogao.errors import OutputError
 
 
 def check_target(path: Path, *, force: bool) -> None:

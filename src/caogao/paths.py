@@ -1,8 +1,8 @@
 """Where caogao finds its shipped data and keeps its cache.
 
 The corpus and templates are package data in an installed wheel
-(``caogao/corpus``, ``caogao/templates``); in a source checkout they are the
-top-level ``corpus/`` and ``templates/`` folders.
+(``caogao/data/corpus``, ``caogao/data/templates``); in a source checkout they
+are the top-level ``corpus/`` and ``templates/`` folders.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ _CHECKOUT = _PACKAGE.parent.parent
 
 
 def _shipped(name: str) -> Path:
-    inside = _PACKAGE / name
+    inside = _PACKAGE / "data" / name
     if inside.is_dir():
         return inside
     return _CHECKOUT / name

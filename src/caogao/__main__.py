@@ -1,0 +1,5 @@
+"""``python -m caogao``."""
+
+from caogao.cli.app import run
+
+run()

@@ -1,0 +1,1 @@
+"""The phrase bank: one SQLite file, how it is built (and cached), queried and exported."""

@@ -1,0 +1,1 @@
+"""Checking a draft the user edited in Word or WPS."""

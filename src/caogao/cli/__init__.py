@@ -1,0 +1,1 @@
+"""The ``caogao`` command: thin commands over the library."""

@@ -1,0 +1,5 @@
+"""``python -m caogao.cli``."""
+
+from caogao.cli.app import run
+
+run()

@@ -1,0 +1,1 @@
+"""Reading reports: any file → clean text → ``Report`` (parts, sections, units)."""

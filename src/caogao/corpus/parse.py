@@ -1,0 +1,406 @@
+"""Cleaned report text → ``Report`` (parts → first-level sections → units).
+
+A file holds one report or a compilation (title page, contents, several
+reports, one may have lost its title). Each report is cut into the parts of
+GONGWEN.md §2 (开场 回顾 致谢 存在问题 计划 结束语), 回顾 and 计划 into sections
+and units. Headings are known by their markers (``一、`` ``（一）`` ``——``
+``一是`` ``1.``), by lead sentences (``环境治理有效推进。``) and as short
+paragraphs standing alone. Regular expressions only, no segmenter: the whole
+corpus parses in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from caogao.corpus.clean import clean_text
+from caogao.paths import corpus_dir
+from caogao.corpus.report import Part, Report, Section
+
+_CN = "[一二三四五六七八九十]{1,3}"
+_ADDRESS = r"(?:各位代表|各位议政会成员|各位委员|同志们)"
+
+# Run-on text (a flattened document): paragraphs are cut back out before these.
+_RUN_ON = 1500
+_SPLIT_RUN_ON = re.compile(
+    rf"(?<=[。！？：])(?={_CN}、|（{_CN}）|——)"
+    rf"|(?<=[。！？])(?={_ADDRESS}|在(?:充分)?肯定成绩的同时|成绩固然可喜)"
+    rf"|(?<=报告|汇报|总结)(?={_ADDRESS}[，、！：])"
+)
+
+_TOC_ENTRY = re.compile(r"(?:\t|\s{2,}|[.…·．]{3,})\s*\d{1,4}$")
+_TITLE_WORDS = re.compile(r"工作报告|工作汇报|工作总结|述职报告")
+_NUMBERED = re.compile(rf"^(?:{_CN}、|（{_CN}）|\d{{1,2}}[.．、])")
+
+_NUMBERING = rf"(?:{_CN}、|（{_CN}）|第{_CN}部分[：:、，\s]*)"
+_WHEN = r"(?:(?:\d{4}|今|明|本)年度?)?(?:上半年度?|下半年度?|全年|一年来|过去一年|下一步|下阶段)?"
+_DOING = r"(?:政府|主要|重点)*"
+_PART_HEADINGS = tuple(
+    (name, re.compile(rf"^({_NUMBERING})?({pattern})[：:。]?"))
+    for name, pattern in (
+        ("回顾", rf"{_WHEN}{_DOING}工作(?:回顾|总结|开展情况|完成情况)"),
+        ("计划", rf"{_WHEN}{_DOING}工作(?:计划|安排|思路|重点|任务|打算|要点)"),
+        ("存在问题", r"存在的?(?:主要)?(?:困难和|不足和)?问题(?:和不足)?|(?:主要)?(?:困难|问题)(?:和|与)不足"),
+    )
+)
+
+_SALUTATION = re.compile(rf"^{_ADDRESS}(?:[，、]{_ADDRESS})*[：:]")
+_OPENING = re.compile(r"我代表.{0,20}(?:报告|汇报)|报告如下|汇报如下|予以审议|请予审议")
+_PROBLEMS = re.compile(r"^(?:各位代表[，！])?(?:在(?:充分)?肯定成绩的同时|成绩固然可喜)")
+_PROBLEM_WORDS = re.compile(r"清醒地?(?:认识|看到)|存在的问题|困难和问题|不足之处")
+_PROBLEMS_INSIDE = re.compile(r"(?<=[。！？])[^。！？]{0,30}清醒地?(?:认识|看到)")
+_SUBTITLE = re.compile(r"^(?:——.{0,40}(?:会议|大会).{0,4}|（[^）]{0,60}(?:会议|大会)[^）]{0,6}）"
+                       r"|\S{0,12}(?:代?镇长|主任|乡长)\s*\S{1,4}|（?\d{4}年\d{1,2}月\d{1,2}日）?)$")
+
+# Kinds of heading, most important first: the first kind used twice in a part
+# gives its first-level sections, lower kinds its second-level units.
+H1, H2, DASH, SHORT, SHI, NUM, LEAD = range(7)
+_MARKER_RE = (
+    (H1, re.compile(rf"^({_CN})、(.+)")),
+    (H2, re.compile(rf"^（({_CN})）(.+)")),
+    (DASH, re.compile(r"^(——)(.{4,60})$")),
+    (SHI, re.compile(rf"^({_CN})[是要](.+)")),
+    (NUM, re.compile(r"^(\d{1,2}[.．、]|（\d{1,2}）)(?!\d)(.+)")),
+)
+_LEAD = re.compile(r"^([^。！？：]{4,26})[。！]")
+_NOT_LEAD = re.compile(rf"^(?:{_ADDRESS}|我们|今年|上半年|下半年|同时|与此同时|此外|目前|截至|其中|对此|为此|全镇|我镇|面对|在)")
+_SHI_INLINE = re.compile(rf"(?:^|(?<=[。；！？：]))({_CN})[是要]")
+_CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
+
+
+class _Mark(NamedTuple):
+    kind: int
+    marker: str      # as written: 三、 （二） —— 二是 2. lead
+    content: str     # the paragraph without its marker
+    para: str        # the whole paragraph
+
+
+class _PartHeading(NamedTuple):
+    name: str
+    heading: str
+    rest: str        # body glued to the heading in run-on text
+
+
+def parse_file(text: str, file: str) -> list[Report]:
+    """Clean ``text`` and parse each report in it; ids are ``"<stem>#<n>"`` from 1."""
+    stem, name = Path(file).stem, Path(file).name
+    reports = []
+    for title, paras in _segments(_paragraphs(clean_text(text))):
+        report = _parse_report(title, paras, name)
+        if report is not None:
+            report.id = f"{stem}#{len(reports) + 1}"
+            reports.append(report)
+    return reports
+
+
+def load_corpus(paths: Iterable[str | Path] | None = None) -> tuple[list[Report], list[str]]:
+    """Read and parse files and folders (default: the shipped corpus).
+
+    Returns the reports and Chinese warnings (files skipped and why). Raises
+    ``InputError`` only when nothing could be read.
+    """
+    from caogao.corpus.ingest import read_many
+
+    pairs, warnings = read_many([corpus_dir()] if paths is None else list(paths))
+    found = [parse_file(text, path.name) for path, text in pairs]
+    return gather(pairs, found, warnings), warnings
+
+
+def gather(pairs: list[tuple[Path, str]], found: list[list[Report]], warnings: list[str]) -> list[Report]:
+    """The reports of every file in order, with ids made unique across files.
+
+    A file with no report becomes a warning; a second file of the same name
+    (in another folder) gets its folder name in its reports' ids.
+    """
+    reports: list[Report] = []
+    seen_ids: set[str] = set()
+    for (path, _), file_reports in zip(pairs, found):
+        if not file_reports:
+            warnings.append(f"{path}：没有找到报告（缺少标题，也没有“工作回顾”等部分），已跳过")
+        for report in file_reports:
+            if report.id in seen_ids:  # two files with one name in different folders
+                stem, n = report.id.rsplit("#", 1)
+                report.id = f"{path.parent.name}/{stem}#{n}"
+                warnings.append(f"{path}：与另一文件同名，编号改为 {report.id}")
+            seen_ids.add(report.id)
+            reports.append(report)
+    return reports
+
+
+# ---- file → paragraphs → one list of paragraphs per report ----------------
+
+def _paragraphs(text: str) -> list[str]:
+    pieces = (_SPLIT_RUN_ON.split(line) if len(line) > _RUN_ON else [line] for line in text.split("\n"))
+    return [p.strip() for group in pieces for p in group if p.strip()]
+
+
+def _part_heading(p: str) -> _PartHeading | None:
+    for name, pattern in _PART_HEADINGS:
+        m = pattern.match(p)
+        if m:
+            rest = p[m.end():].strip()
+            if rest and not m.group(1):  # a sentence that happens to start this way
+                continue
+            return _PartHeading(name, m.group(2), rest)
+    return None
+
+
+def _is_front_matter(p: str) -> bool:
+    return p.replace(" ", "") == "目录" or bool(_TOC_ENTRY.search(p)) or ("汇编" in p and len(p) <= 50)
+
+
+def _is_title(p: str) -> bool:
+    return (len(p) <= 50 and bool(_TITLE_WORDS.search(p)) and not re.search(r"[。，；！？：]", p)
+            and not _NUMBERED.match(p) and _part_heading(p) is None)
+
+
+def _segments(paras: list[str]) -> list[tuple[str | None, list[str]]]:
+    """Split a file's paragraphs into (title or None, paragraphs) per report.
+
+    A report starts at a title line, or — when its title was lost — at a
+    回顾 heading met after the current report already had its 回顾 or 计划.
+    """
+    segments: list[tuple[str | None, list[str]]] = [(None, [])]
+    seen: set[str] = set()
+    for p in paras:
+        heading = _part_heading(p)
+        if _is_front_matter(p):
+            continue
+        if _is_title(p):
+            prev = segments[-1][1]  # a long title broken in two: "2023年上半年XX镇" / "政府工作报告"
+            if prev and len(prev[-1] + p) <= 50 and not re.search(r"[。，；！？：、]", prev[-1]) \
+                    and not _NUMBERED.match(prev[-1]) and _part_heading(prev[-1]) is None:
+                p = prev.pop() + p
+            segments.append((p, []))
+            seen = set()
+            continue
+        if heading and heading.name == "回顾" and seen & {"回顾", "计划"}:
+            segments.append((None, []))
+            seen = set()
+        if heading:
+            seen.add(heading.name)
+        segments[-1][1].append(p)
+    return [(title, body) for title, body in segments if title is not None or body]
+
+
+# ---- one report → parts ------------------------------------------------------
+
+def _parse_report(title: str | None, paras: list[str], file: str) -> Report | None:
+    skip = next((i for i, p in enumerate(paras) if not _SUBTITLE.match(p)), len(paras))
+    body = paras[skip:]  # past ——在…大会上 / 镇长 XXX / （日期）
+    groups = _group_parts(body)
+    if not any(name in ("回顾", "计划") for name, _, _ in groups):
+        return None  # a stray title or a fragment: nothing to mine
+    review_heading = next((h for name, h, _ in groups if name == "回顾"), "")
+    year_m = re.search(r"(20\d\d)年", (title or "") + review_heading + "".join(body[:3]))
+    year = int(year_m.group(1)) if year_m else None
+    period = "上半年" if "半年" in (title or "") + review_heading else "全年"
+    derived = title is None
+    if derived:
+        title = f"{year or ''}{'年' if year else ''}{'上半年' if period == '上半年' else ''}政府工作报告"
+    parts = []
+    for name, heading, group in groups:
+        if name in ("回顾", "计划"):
+            text, sections = _sections(group)
+        else:
+            text, sections = "\n".join(group), []
+        parts.append(Part(name=name, heading=heading, text=text, sections=sections))
+    if derived and not any(p.heading for p in parts) and sum(len(p.sections) for p in parts) < 2:
+        return None  # no title, no part heading, hardly a section: a notice, not a report
+    text = "\n".join(paras if derived else [title, *paras])
+    return Report(id="", title=title, title_derived=derived, file=file, year=year,
+                  period=period, text=text, parts=parts)
+
+
+def _group_parts(body: list[str]) -> list[tuple[str, str, list[str]]]:
+    """Assign each paragraph to a part; returns (name, heading, paragraphs) in order."""
+    groups: list[tuple[str, str, list[str]]] = []
+    has_review = any((h := _part_heading(p)) and h.name == "回顾" for p in body)
+
+    def start(name: str, heading: str = "") -> list[str]:
+        groups.append((name, heading, []))
+        return groups[-1][2]
+
+    current: list[str] | None = None
+    for p in body:
+        heading = _part_heading(p)
+        name = groups[-1][0] if groups else None
+        if heading:
+            current = start(heading.name, heading.heading)
+            if heading.rest:
+                current.append(heading.rest)
+            continue
+        if name in (None, "开场"):
+            # Without a 回顾 heading the review starts after the opening words.
+            if has_review or _SALUTATION.match(p) or _OPENING.search(p):
+                current = current if name == "开场" else start("开场")
+            else:
+                current = start("回顾")
+        elif name in ("回顾", "致谢") and len(current) >= 1 and _is_problems(p):
+            current = start("存在问题")
+        elif name == "回顾" and len(current) >= 2 and _is_thanks(p):
+            current = start("致谢")
+            # "…表示衷心的感谢！成绩可喜，…我们也要清醒看到…：一是…" — one paragraph, two parts.
+            cut = _PROBLEMS_INSIDE.search(p)
+            if cut and cut.start() > 0:
+                current.append(p[:cut.start()])
+                current = start("存在问题")
+                p = p[cut.start():]
+        current.append(p)
+    # The closing words: the last paragraph, when it addresses the audience.
+    if groups and groups[-1][0] not in ("开场", "结束语"):
+        name, _, last = groups[-1]
+        if len(last) >= 2 and (re.match(_ADDRESS, last[-1]) or "让我们" in last[-1]):
+            start("结束语").append(last.pop())
+    return [g for g in groups if g[2] or g[1]]
+
+
+def _is_problems(p: str) -> bool:
+    if _PROBLEMS.match(p):
+        return True
+    return bool(_PROBLEM_WORDS.search(p[:60])) and _mark(p) is None
+
+
+def _is_thanks(p: str) -> bool:  # "各位代表，借此机会，汇报…情况：" is more review
+    thanked = "感谢" in p and ("敬意" in p or "衷心" in p)
+    return thanked or (bool(re.match(_ADDRESS, p)) and not p.endswith(("：", ":")))
+
+
+# ---- a part's paragraphs → its text and sections --------------------------------
+
+def _mark(p: str) -> _Mark | None:
+    for kind, pattern in _MARKER_RE:
+        m = pattern.match(p)
+        if m:
+            # As written, with its number ("三、" "（二）" "二是" "2."); 一要 counts as 一是.
+            num = m.group(1)
+            marker = {H1: f"{num}、", H2: f"（{num}）", DASH: "——", SHI: f"{num}是"}.get(kind)
+            if kind == NUM:
+                marker = num if num.startswith("（") else f"{num[:-1]}."
+            return _Mark(kind, marker, m.group(2).strip(), p)
+    m = _LEAD.match(p)
+    if (m and len(p) - m.end() >= 10 and m.group(1).count("，") <= 1
+            and not re.search(r"\d", m.group(1)) and not _NOT_LEAD.match(p)):
+        return _Mark(LEAD, "lead", p, p)
+    if 6 <= len(p) <= 50 and not re.search(r"[。！？].", p) and not p.endswith(("：", ":", "；")) \
+            and not re.match(_ADDRESS, p):
+        return _Mark(SHORT, "lead", p, p)
+    return None
+
+
+def _sections(paras: list[str]) -> tuple[str, list[Section]]:
+    """Part text (总述, 指标段) and first-level sections with their units."""
+    marks = [_mark(p) for p in paras]
+    counts = Counter(m.kind for m in marks if m)
+    if counts[H1] or counts[H2] or counts[DASH]:
+        # A short paragraph among numbered headings is prose, not a heading.
+        marks = [None if m and m.kind == SHORT else m for m in marks]
+        counts.pop(SHORT, None)
+    if not counts:
+        return "\n".join(paras), []
+    top = next((k for k in sorted(counts) if counts[k] >= 2), min(counts))
+    text: list[str] = []
+    sections: list[Section] = []
+    child: Section | None = None
+    demoted = False  # after a lone higher heading ("三、加强政府自身建设"), top-kind ones are its units
+    for p, m in zip(paras, marks):
+        if m and (m.kind < top or (m.kind == top and not demoted)):
+            demoted = demoted or m.kind < top
+            heading, body = _split_heading(m.content, m.kind)
+            section = Section(heading=heading, level=1, marker=m.marker)
+            sections.append(section)
+            _add_body(section, body)
+            child = None
+        elif not sections:
+            text.append(p)
+        elif m:
+            units = _units(m)
+            sections[-1].children.extend(units)
+            child = units[-1]
+        elif child is not None and not p.startswith(("同时", "与此同时", "此外", "另外")):
+            child.text = _join(child.text, p)
+        else:
+            before = len(sections[-1].children)
+            _add_body(sections[-1], p)
+            child = sections[-1].children[-1] if len(sections[-1].children) > before else None
+    return "\n".join(text), sections
+
+
+def _add_body(section: Section, body: str) -> None:
+    """Append prose to a section; an inline "一是…二是…" list becomes its units."""
+    if not body:
+        return
+    before, units = _split_shi(body, first=1)
+    section.text = _join(section.text, before)
+    section.children.extend(units)
+
+
+def _units(m: _Mark) -> list[Section]:
+    if m.kind == SHI:
+        _, units = _split_shi(m.para, first=None, whole=True)
+        if units:
+            return units
+    if m.kind in (LEAD, SHORT):
+        lead = _LEAD.match(m.content)
+        body = m.content[lead.end():].strip() if lead else ""
+        return [Section(lead.group(1) if lead else m.content.rstrip("。！"), 2, body, "lead")]
+    heading, body = _split_heading(m.content, m.kind)
+    return [Section(heading, 2, body, m.marker)]
+
+
+def _split_shi(text: str, first: int | None, whole: bool = False) -> tuple[str, list[Section]]:
+    """Cut ``…一是A。二是B。`` into the text before and units A, B.
+
+    Numbers must count up by one from ``first`` (any start when None); two
+    items at least, unless ``whole`` (the paragraph itself began with one).
+    """
+    found = []
+    for m in _SHI_INLINE.finditer(text):
+        value = _CN_VALUE.get(m.group(1))
+        expected = (found[-1][0] + 1) if found else first
+        if value is not None and (expected is None or value == expected):
+            found.append((value, m.start(), m.end()))
+    if not found or (len(found) < 2 and not (whole and found[0][1] == 0)):
+        return text, []
+    units = []
+    for i, (_, start, end) in enumerate(found):
+        stop = found[i + 1][1] if i + 1 < len(found) else len(text)
+        heading, body = _split_heading(text[end:stop].strip(), SHI)
+        units.append(Section(heading, 2, body, text[start:end - 1] + "是"))
+    return text[:found[0][1]].strip(), units
+
+
+def _split_heading(content: str, kind: int) -> tuple[str, str]:
+    """Heading and body of a paragraph that starts with a heading (marker removed)."""
+    end = re.search(r"[。！？]", content)
+    sentence = content[:end.start()] if end else content
+    rest = content[end.end():].strip() if end else ""
+    stop = end.group() if end else "。"
+    # Run-on text glues the units to the heading: "社会发展稳健有力一是经济发展…"
+    glued = re.search(r"(?<=[^统唯第之其同单万])一[是要]", sentence)
+    if glued and glued.start() >= 4 and re.search(r"二[是要]", content[glued.end():]):
+        return sentence[:glued.start()].rstrip("，、："), content[glued.start():]
+    colon = sentence.find("：")
+    if 4 <= colon <= 30 and kind != SHORT:  # "住有所安项目：晚村人才公寓…"
+        return sentence[:colon], _join_sentence(sentence[colon + 1:], stop, rest)
+    if len(sentence) <= 50 or kind == SHORT:
+        return sentence.rstrip("，、：:；"), rest
+    # A long first sentence: its opening clauses are the heading.
+    clauses = sentence.split("，")
+    heading = clauses[0]
+    for clause in clauses[1:]:
+        if len(heading) + 1 + len(clause) > 30:
+            break
+        heading += "，" + clause
+    return heading, _join_sentence(sentence[len(heading) + 1:], stop, rest)
+
+
+def _join_sentence(tail: str, stop: str, rest: str) -> str:
+    return f"{tail.strip('，')}{stop}{rest}".strip() if tail.strip("，") else rest
+
+
+def _join(a: str, b: str) -> str:
+    return f"{a}\n{b}" if a and b else (a or b)

@@ -1,0 +1,1 @@
+"""Writing a draft's outline as a GB/T 9704 .docx (python-docx)."""

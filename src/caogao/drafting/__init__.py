@@ -1,0 +1,1 @@
+"""From the user's facts and the bank to a draft's outline: facts, wording, composition."""

@@ -1,0 +1,318 @@
+"""The user's facts file (YAML, Chinese keys) → validated, typed facts.
+
+The facts file is where a drafter writes what only they know: the town, the
+period, the indicators and what each strand of work achieved. Everything a user
+can get wrong here raises FactsError naming the file, the line and the key, with
+a hint of what would be right; a draft is never built from facts we had to guess.
+
+This module says what a facts file holds (the keys, the dataclasses, the rules
+between values such as 同比 against 本期 and 上年同期); linedyaml.py does the
+reading: decoding, composing YAML with its lines, and typed values out of nodes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from caogao.drafting import statwords as numbers
+from caogao.errors import FactsError
+from caogao.drafting.yamlnodes import NodeReader, compose_yaml, decode_bytes
+from caogao.paths import data_dir
+from caogao.mining.taxonomy import SECTION_TYPES, resolve, suggest
+
+PERIODS = ("上半年", "全年")
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+TOP_KEYS = ("单位", "年份", "时段", "上级", "会议", "日期", "报告人", "主要指标", "工作回顾", "存在问题", "工作计划")
+INDICATOR_KEYS = ("名称", "单位", "本期", "上年同期", "同比", "全年目标")
+SECTION_KEYS = ("类别", "标题", "要点", "指标")
+POINT_KEYS = ("标题", "内容")
+
+YOY_TOLERANCE = 0.1  # percentage points between a written 同比 and 本期/上年同期
+
+
+@dataclass
+class Indicator:
+    """One row of 主要指标. Rates (unit %) have their 同比 in 个百分点."""
+
+    name: str
+    unit: str
+    current: float | None
+    last: float | None
+    yoy: float | None
+    target: float | None
+    line: int
+    decimals: int | None = None  # decimals the user wrote for 本期 (5.0 → 1), kept in the draft
+
+    @property
+    def is_rate(self) -> bool:
+        return numbers.is_rate(self.unit)
+
+    @property
+    def computed_yoy(self) -> float | None:
+        """同比 from 本期 and 上年同期: percent, or 个百分点 for a rate."""
+        if self.is_rate:
+            if self.current is None or self.last is None:
+                return None
+            return self.current - self.last
+        return numbers.yoy_percent(self.current, self.last)
+
+    @property
+    def yoy_value(self) -> float | None:
+        """The 同比 the draft states: as written, else computed (None when unknown)."""
+        return self.yoy if self.yoy is not None else self.computed_yoy
+
+    @property
+    def target_share(self) -> float | None:
+        return None if self.is_rate else numbers.target_share(self.current, self.target)
+
+    def clause(self) -> str:
+        """``一般公共预算收入5230万元，同比增长9.0%，完成全年目标任务的52.3%``."""
+        return numbers.indicator_clause(self)
+
+
+@dataclass
+class Point:
+    """One 要点: an optional lead sentence (引领句) and the text that follows."""
+
+    title: str | None
+    text: str
+    line: int
+
+
+@dataclass
+class SectionFacts:
+    """One strand of work in 工作回顾 or 工作计划; ``category`` is a canonical type."""
+
+    category: str
+    title: str | None
+    points: list[Point]
+    indicators: list[str]
+    line: int
+
+
+@dataclass
+class Facts:
+    """Everything compose and check need from one facts file; ``path`` is None for text."""
+
+    unit: str
+    year: int
+    period: str
+    superior: str | None
+    meeting: str | None
+    date: _dt.date | None
+    speaker: str | None
+    indicators: list[Indicator]
+    review: list[SectionFacts]
+    problems: list[str]
+    plans: list[SectionFacts]
+    path: Path | None = None
+    problem_lines: list[int] = field(default_factory=list)
+
+    def indicator(self, name: str) -> Indicator | None:
+        for ind in self.indicators:
+            if ind.name == name:
+                return ind
+        return None
+
+    def section_indicators(self, section: SectionFacts) -> list[Indicator]:
+        found = (self.indicator(n) for n in section.indicators)
+        return [i for i in found if i is not None]
+
+    @property
+    def is_half_year(self) -> bool:
+        return self.period == "上半年"
+
+    @property
+    def review_title(self) -> str:
+        """上半年工作回顾 / 2023年工作回顾."""
+        return "上半年工作回顾" if self.is_half_year else f"{self.year}年工作回顾"
+
+    @property
+    def plan_title(self) -> str:
+        """下半年工作计划 / 2024年工作计划."""
+        return "下半年工作计划" if self.is_half_year else f"{self.year + 1}年工作计划"
+
+    @property
+    def superior_level(self) -> str | None:
+        """市 / 县 / 区 …: the level in set phrases (在市委、市政府和镇党委的坚强领导下)."""
+        if self.superior and self.superior[-1] in "市县区旗州盟":
+            return self.superior[-1]
+        return None
+
+
+def load_facts(path: str | Path) -> Facts:
+    """Read and validate a facts file (UTF-8, UTF-8 with BOM, GBK/GB18030)."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            raise FactsError("这是一个文件夹，不是事实文件", file=p, hint="请给出 .yaml 文件的路径")
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FactsError(f"事实文件太大（{size // 1024 // 1024} MB）", file=p,
+                             hint="事实文件只写本镇的指标与要点，通常不超过几百 KB；请检查是否选错了文件")
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise FactsError("找不到事实文件", file=p, hint="检查路径；可用 caogao init 生成一个骨架") from None
+    except PermissionError:
+        raise FactsError("没有读取事实文件的权限", file=p, hint="检查文件权限") from None
+    except OSError as exc:
+        raise FactsError(f"无法读取事实文件：{exc.strerror or exc}", file=p) from None
+    facts = parse_facts(decode_bytes(data, file=str(p)), file=str(p))
+    facts.path = p
+    return facts
+
+
+def parse_facts(text: str, *, file: str = "<字符串>") -> Facts:
+    """Validate facts given as YAML text; ``file`` names the source in messages."""
+    root = compose_yaml(text, file=file)
+    r = NodeReader(file)
+    top = r.mapping(root, TOP_KEYS, what="事实文件的最外层")
+    for key in ("单位", "年份", "时段"):
+        if key not in top:
+            r.missing(key, root, what="事实文件", example={"单位": "青禾镇", "年份": "2023", "时段": "上半年"}[key])
+
+    unit = r.text(top["单位"], "单位", required=True)
+    year = _year(r, top["年份"])
+    period = r.text(top["时段"], "时段", required=True)
+    if period not in PERIODS:
+        raise r.error(top["时段"][1], "时段", f"时段“{period}”不对",
+                      hint=f"只能写 上半年 或 全年（最接近的是“{r.closest(period, PERIODS)}”）")
+    opt = {k: r.text(top[k], k) if k in top else None for k in ("上级", "会议", "报告人")}
+    date = _date(r, top["日期"]) if "日期" in top else None
+
+    indicators = [_indicator(r, n) for n in r.sequence(top.get("主要指标"), "主要指标")]
+    seen: dict[str, Indicator] = {}
+    for ind in indicators:
+        if ind.name in seen:
+            raise FactsError(f"指标“{ind.name}”重复定义（第 {seen[ind.name].line} 行已有）",
+                             file=file, line=ind.line, key="名称", hint="每个指标只写一次；删去或改名其中一个")
+        seen[ind.name] = ind
+    review = [_section(r, n, "工作回顾", seen) for n in r.sequence(top.get("工作回顾"), "工作回顾")]
+    plans = [_section(r, n, "工作计划", seen) for n in r.sequence(top.get("工作计划"), "工作计划")]
+    problem_nodes = r.sequence(top.get("存在问题"), "存在问题")
+    problems = [r.sentence(n, "存在问题") for n in problem_nodes]
+    return Facts(unit=unit, year=year, period=period, superior=opt["上级"], meeting=opt["会议"],
+                 date=date, speaker=opt["报告人"], indicators=indicators, review=review,
+                 problems=problems, plans=plans, path=None,
+                 problem_lines=[r.line(n) for n in problem_nodes])
+
+
+def _year(r: NodeReader, pair) -> int:
+    value, _ = r.number(pair, "年份", required=True)
+    node = pair[1]
+    this_year = _dt.date.today().year
+    if value != int(value):
+        raise r.error(node, "年份", f"年份“{node.value}”不是整数", hint="写成四位年份，如 2023")
+    if not 1949 <= value <= this_year + 1:
+        raise r.error(node, "年份", f"年份 {numbers.fmt_number(value)} 不合理",
+                      hint=f"写成报告所属的四位年份，如 {this_year}")
+    return int(value)
+
+
+def _date(r: NodeReader, pair) -> _dt.date | None:
+    node = pair[1]
+    if r.is_null(node):
+        return None
+    parsed = r.date(node)
+    if parsed is None:
+        raise r.error(node, "日期", f"日期“{node.value}”无法识别",
+                      hint="写成 2023-07-20（也可写 2023年7月20日）；不需要可删去这一行")
+    return parsed
+
+
+def _indicator(r: NodeReader, node) -> Indicator:
+    m = r.mapping(node, INDICATOR_KEYS, what="主要指标中的一项")
+    if "名称" not in m:
+        r.missing("名称", node, what="主要指标中的这一项", example="一般公共预算收入")
+    name = r.text(m["名称"], "名称", required=True)
+    unit = r.text(m["单位"], "单位") if "单位" in m else None
+    unit = (unit or "").strip()
+    rate, money = numbers.is_rate(unit), numbers.is_money(unit)
+    vals: dict[str, float | None] = {}
+    decimals = None
+    for key in ("本期", "上年同期", "同比", "全年目标"):
+        if key not in m:
+            vals[key] = None
+            continue
+        value, dec = r.number(m[key], key)
+        vals[key] = value
+        if key == "本期":
+            decimals = dec
+        if value is None:
+            continue
+        where = m[key][1]
+        if key in ("本期", "上年同期") and value < 0 and not (rate or money):
+            raise r.error(where, key, f"指标“{name}”的{key}是负数（{numbers.fmt_number(value)}{unit}）",
+                          hint=f"以“{unit or '个数'}”计的数量不会是负数；若是减少了，请在“同比”里写负数")
+        if key == "全年目标" and (value < 0 or (value == 0 and not rate)):
+            raise r.error(where, key, f"指标“{name}”的全年目标应大于 0（现为 {numbers.fmt_number(value)}）",
+                          hint="写全年目标数；没有目标就删去这一行")
+        if key == "同比" and not rate and value < -100 and not money:
+            raise r.error(where, key, f"指标“{name}”的同比下降超过 100%（{numbers.fmt_number(value)}）",
+                          hint="同比以百分数填写，如下降 3.2% 写 -3.2")
+    ind = Indicator(name=name, unit=unit, current=vals["本期"], last=vals["上年同期"], yoy=vals["同比"],
+                    target=vals["全年目标"], line=r.line(node), decimals=decimals)
+    computed = ind.computed_yoy
+    if ind.yoy is not None and computed is not None and abs(computed - ind.yoy) > YOY_TOLERANCE + 1e-9:
+        what = "个百分点" if rate else "%"
+        raise r.error(m["同比"][1], "同比",
+                      f"指标“{name}”的同比 {numbers.fmt_number(ind.yoy)}{what} 与本期、上年同期不符："
+                      f"按本期 {numbers.fmt_number(ind.current)}、上年同期 {numbers.fmt_number(ind.last)} "
+                      f"算得 {numbers.fmt_number(numbers.round_half_up(computed, 2))}{what}",
+                      hint="核对本期与上年同期；若二者无误，可删去“同比”让它自动计算")
+    return ind
+
+
+def _section(r: NodeReader, node, part: str, indicators: dict[str, Indicator]) -> SectionFacts:
+    m = r.mapping(node, SECTION_KEYS, what=f"{part}中的一项")
+    if "类别" not in m:
+        r.missing("类别", node, what=f"{part}中的这一项", example="经济发展")
+    raw = r.text(m["类别"], "类别", required=True)
+    category = resolve(raw, sections_only=True)
+    if category is None:
+        raise r.error(m["类别"][1], "类别", f"未知的类别“{raw}”",
+                      hint=f"最接近的是“{suggest(raw, sections_only=True)}”；可用的类别：{'、'.join(SECTION_TYPES)}")
+    title = r.text(m["标题"], "标题") if "标题" in m else None
+    points = [_point(r, n) for n in r.sequence(m.get("要点"), "要点")]
+    names = []
+    for n in r.sequence(m.get("指标"), "指标"):
+        ref = r.text((None, n), "指标", required=True)
+        if ref not in indicators:
+            valid = list(indicators)
+            hint = (f"最接近的是“{r.closest(ref, valid)}”；这里只能写“主要指标”中已有的名称" if valid
+                    else "先在“主要指标”里定义这个指标，再在这里引用它的名称")
+            raise r.error(n, "指标", f"“主要指标”里没有名为“{ref}”的指标", hint=hint)
+        names.append(ref)
+    return SectionFacts(category=category, title=title, points=points, indicators=names, line=r.line(node))
+
+
+def _point(r: NodeReader, node) -> Point:
+    if r.is_mapping(node):
+        m = r.mapping(node, POINT_KEYS, what="要点")
+        if "内容" not in m:
+            r.missing("内容", node, what="这条要点", example="上半年外出招商14次，签约项目4个。")
+        title = r.text(m["标题"], "标题") if "标题" in m else None
+        return Point(title=title, text=r.text(m["内容"], "内容", required=True), line=r.line(node))
+    return Point(title=None, text=r.sentence(node, "要点"), line=r.line(node))
+
+
+def skeleton(period: str = "上半年", year: int | None = None) -> str:
+    """The commented YAML skeleton ``caogao init`` writes (it parses as it is)."""
+    if period not in PERIODS:
+        raise FactsError(f"时段“{period}”不对", key="时段", hint="只能是 上半年 或 全年")
+    year = year or _dt.date.today().year
+    text = (data_dir() / "skeleton.yaml").read_text(encoding="utf-8")
+    half = period == "上半年"
+    for token, value in {
+        "{{年份}}": str(year),
+        "{{时段}}": period,
+        "{{本期说明}}": "上半年完成数" if half else "全年完成数",
+        "{{计划说明}}": "下半年工作计划" if half else f"{year + 1}年工作计划",
+        "{{会议次}}": "第三次" if half else "第四次",
+        "{{日期}}": f"{year}-07-20" if half else f"{year + 1}-01-10",
+    }.items():
+        text = text.replace(token, value)
+    return text

@@ -1,0 +1,1 @@
+"""Mining reusable wording from reports: units, section types, slots, phrases."""

@@ -1,0 +1,1 @@
+"""Chinese text tools: word segmentation, part-of-speech tags, proper names."""

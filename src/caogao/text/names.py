@@ -1,0 +1,246 @@
+"""Proper names in report text: which phrases belong to one town only.
+
+A phrase naming a village, a town, a firm or a project (桂花村, 汾口镇,
+华美安防科技有限公司) cannot be lent to another town. Names are found from
+jieba's POS tags plus suffix rules (``names_in``); ``corpus_names`` collects
+the unmistakable ones of a whole corpus, to look for in every phrase.
+
+POS tagging is the slow part of mining, so a clause's tags (with each word's
+dictionary frequency, which the rules also read) are kept in the build cache
+by content hash, and a batch of new clauses is tagged on two cores.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable
+
+from caogao.text.segment import (SLOT_RE, _get_tokenizer, _pos_id, _pos_tag_cached, _remember, load_tagger, pos_tag_with,
+                       tagger_loaded)
+
+_PARALLEL_TAG_CHARS = 20_000  # jieba tags ~50k characters a second; forking costs ~0.05 s
+
+# clause → (word, flag, dictionary frequency or -1 when not in the dictionary)
+Tagged = tuple[tuple[str, str, int], ...]
+_tags: dict[str, Tagged] = {}
+
+
+def _tag_clauses(clauses: list[str]) -> list[Tagged]:
+    """POS tags with word frequencies (module-level: a forked worker runs it too).
+
+    A batch of up to ``wordstore.BATCH_CHARS``, when the whole dictionary is not
+    loaded here, is tagged with just the part of it the batch needs, read from
+    the word store.
+    """
+    from caogao.text import wordstore
+    if not tagger_loaded() and sum(map(len, clauses)) <= wordstore.BATCH_CHARS:
+        small = wordstore.tagger_for(clauses)
+        if small is not None:
+            pos, freq = small
+            return [tuple((w, f, freq.get(w, -1)) for w, f in pos_tag_with(pos, c)) for c in clauses]
+    freq = _get_tokenizer().FREQ
+    return [tuple((w, f, freq.get(w, -1)) for w, f in _pos_tag_cached(c)) for c in clauses]
+
+
+def _encode_tags(tags: Tagged) -> str:
+    return "\n".join(f"{w}\t{f}\t{n}" for w, f, n in tags)
+
+
+def _decode_tags(value: str) -> Tagged | None:
+    try:
+        out = []
+        for line in value.split("\n") if value else ():
+            w, f, n = line.split("\t")
+            out.append((w, f, int(n)))
+        return tuple(out)
+    except ValueError:  # a damaged entry is a miss
+        return None
+
+
+def _lookup_tags(clauses: Iterable[str]) -> tuple[dict[str, Tagged], list[str]]:
+    """Tags of those ``clauses`` not in memory that the build cache has; and the clauses still to tag."""
+    from caogao.bank.cache import default_cache
+
+    wanted = [c for c in dict.fromkeys(clauses) if c not in _tags]
+    found: dict[str, Tagged] = {}
+    if wanted:
+        for clause, value in default_cache().get_many(f"pos/{_pos_id()}", wanted).items():
+            tags = _decode_tags(value)
+            if tags is not None:
+                found[clause] = tags
+    return found, [c for c in wanted if c not in found]
+
+
+def _store_tags(new: dict[str, Tagged]) -> None:
+    from caogao.bank.cache import default_cache
+
+    default_cache().put_many(f"pos/{_pos_id()}", {c: _encode_tags(t) for c, t in new.items()})
+
+
+def _tag_missing(missing: list[str]) -> dict[str, Tagged]:
+    """Tag clauses known nowhere: on two cores when many, else here or by the tagger helper."""
+    from caogao.text import wordstore
+    from caogao.bank.parallel import split_map
+
+    total = sum(map(len, missing))
+    if len(missing) > 1 and total >= _PARALLEL_TAG_CHARS:
+        # before forking, so the worker inherits it: the word store's tagger when each
+        # half is a batch it serves, else the whole dictionary
+        load_tagger(whole=total > 2 * wordstore.BATCH_CHARS)
+    new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS,
+                                      helper="tagger", ready_here=tagger_loaded())))
+    _store_tags(new)
+    return new
+
+
+def _ensure_tags(clauses: Iterable[str]) -> None:
+    found, missing = _lookup_tags(clauses)
+    if missing:
+        found.update(_tag_missing(missing))
+    _remember(_tags, found)
+
+
+def _start_tags(clauses: list[str]):
+    """Look the clauses' tags up, and send those still to tag to the build's tagger helper, if
+    it has one and they are a batch the word store serves. ``_finish_tags`` completes it."""
+    from caogao.text import wordstore
+    from caogao.bank.parallel import submit_to_helper
+
+    found, missing = _lookup_tags(clauses)
+    _remember(_tags, found)
+    job = None
+    if missing and not tagger_loaded() and sum(map(len, missing)) <= wordstore.BATCH_CHARS:
+        job = submit_to_helper("tagger", _tag_clauses, missing)
+    return missing, job
+
+
+def _finish_tags(started) -> None:
+    """Have every clause ``_start_tags`` was given tagged: by the helper it was sent to, else here."""
+    missing, job = started
+    if not missing:
+        return
+    tags = job.result() if job is not None else None
+    if tags is not None and len(tags) == len(missing):
+        new = dict(zip(missing, tags))
+        _store_tags(new)
+    else:
+        new = _tag_missing(missing)
+    _remember(_tags, new)
+
+
+def _clause_tags(clause: str) -> Tagged:
+    tags = _tags.get(clause)
+    if tags is None:
+        _ensure_tags([clause])
+        tags = _tags.get(clause)
+    return tags if tags is not None else _tag_clauses([clause])[0]
+
+
+# ------------------------------------------------------------------ names
+
+# jieba POS flags for people, places, organisations and other proper names.
+NAME_FLAGS = frozenset({"nr", "nr1", "nr2", "nrj", "nrf", "nrt", "nrfg", "ns", "nsf", "nt", "nz"})
+PLACE_SUFFIXES = ("村", "镇", "乡", "街道", "社区")
+FIRM_SUFFIXES = ("公司", "合作社", "园区", "项目", "工程", "基地", "景区", "厂")
+# Proper names every report shares (the Party, the nation): not another town's.
+SHARED_NAMES = frozenset(
+    "中国 中华 中华民族 中国共产党 共产党 党中央 国务院 习近平 马克思主义 毛泽东 邓小平 "
+    "二十大 十九大 全国 省委 省政府 新时代 中国式 中国特色 社会主义".split()
+)
+_CLAUSE_RE = re.compile(r"[^，,。；;！!？?：:、\s“”\"（）()《》]+")
+
+
+def _clauses(text: str) -> list[str]:
+    return _CLAUSE_RE.findall(SLOT_RE.sub("，", text))
+
+
+def prefetch_names(texts: Iterable[str]) -> None:
+    """Tag, in one batch, every clause ``names_in`` will read in ``texts`` (cache, then two cores)."""
+    _ensure_tags(c for t in texts for c in _clauses(t))
+
+
+def _names(clause: str) -> list[tuple[str, int]]:
+    """(name, its dictionary frequency or -1) found in one clause."""
+    tags = _clause_tags(clause)
+    out: list[tuple[str, int]] = []
+    for i, (word, flag, freq) in enumerate(tags):
+        prev, prev_flag, prev_freq = tags[i - 1] if i else ("", "", -1)
+        if flag in NAME_FLAGS and len(word) > 1 and word not in SHARED_NAMES:
+            out.append((word, freq))
+        elif word in PLACE_SUFFIXES and len(prev) >= 2 and (
+                prev_flag in NAME_FLAGS or (prev_flag.startswith("n") and max(prev_freq, 0) < 30)):
+            out.append((prev + word, -1))  # ends in a suffix: its frequency is never asked
+        elif word.endswith(FIRM_SUFFIXES):
+            out.extend((w, f) for w, fl, f in tags[max(0, i - 3):i]
+                       if len(w) >= 2 and fl in NAME_FLAGS and f <= 0)
+    return out
+
+
+def names_in(text: str) -> list[str]:
+    """Proper names in ``text``: jieba's proper nouns plus suffix rules, shared ones excepted.
+
+    A place is a word ending in 村/镇/乡/街道/社区 that jieba tags as a proper
+    noun, or a proper or rare noun standing just before one of those; a firm
+    or project is a proper noun jieba's dictionary lacks, just before
+    公司/项目/工程…. Common words jieba's dictionary mis-tags as names are
+    re-tagged in our user dictionary, so they are not reported.
+    """
+    return [name for clause in _clauses(text) for name, _ in _names(clause)]
+
+
+def corpus_names(texts: Iterable[str]) -> set[str]:
+    """Names of villages, towns, firms and projects in a corpus, to look for in every phrase.
+
+    Names that ``names_in`` finds in clauses mentioning a place or firm suffix
+    (POS tagging is the slow part of mining, so only those are tagged), kept
+    when they are unmistakable anywhere: ending in a suffix (桂花村), or unknown
+    to jieba's dictionary (汾口). Short dictionary words tagged as names in one
+    context (保安, 青山) are left to the check of each phrase in its own context.
+    Each text's names are kept in the build cache: a rebuild reads only new text.
+    """
+    return start_corpus_names(texts)()
+
+
+def start_corpus_names(texts: Iterable[str], keys: Iterable[str] | None = None) -> Callable[[], set[str]]:
+    """``corpus_names`` in two steps. This one looks up what is known and sends the clauses
+    still to tag to the build's tagger helper, if there is one; the function it returns
+    gives the names. Meanwhile the caller can go on (labelling, segmenting).
+
+    ``keys``, one per text, name the texts in the cache instead of the texts themselves
+    (``Report.text_key``; "" for none): hashing 10 MB of reports took 0.04 s of a rebuild.
+    """
+    from caogao.bank.cache import code_digest, default_cache
+
+    texts = list(texts)
+    by_key = dict(zip((k or t for k, t in zip(keys, texts)) if keys is not None else texts, texts))
+    cache, namespace = default_cache(), f"names/{_pos_id()}/{code_digest('text.names', 'text.segment')}"
+    found = {k: set(v.split("\n")) - {""} for k, v in cache.get_many(namespace, by_key).items()}
+    pieces = {k: _suffix_clauses(t) for k, t in by_key.items() if k not in found}
+    started = _start_tags([c for clauses in pieces.values() for c in clauses])
+
+    def finish() -> set[str]:
+        if pieces:
+            _finish_tags(started)
+            new = _names_of_texts(pieces)
+            cache.put_many(namespace, {k: "\n".join(sorted(v)) for k, v in new.items()})
+            found.update(new)
+        return {n for k in by_key for n in found[k] if not re.search(r"[XxＸｘ]", n)}
+
+    return finish
+
+
+_SUFFIX_RE = re.compile("|".join(PLACE_SUFFIXES + FIRM_SUFFIXES))
+
+
+def _suffix_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` that ``corpus_names`` tags: those with a place or firm suffix."""
+    return [c for clause in sorted({c for c in _CLAUSE_RE.findall(text) if _SUFFIX_RE.search(c)})
+            for c in _clauses(clause)]
+
+
+def _names_of_texts(pieces: dict[str, list[str]]) -> dict[str, set[str]]:
+    """The names of each text, from its ``_suffix_clauses``."""
+    _ensure_tags(c for found in pieces.values() for c in found)
+    return {t: {n for clause in found for n, freq in _names(clause)
+                if (len(n) >= 3 and n.endswith(PLACE_SUFFIXES + FIRM_SUFFIXES)) or freq == -1}
+            for t, found in pieces.items()}
