@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from caogao.bank.phrasebank import fingerprint, write_bank
+from caogao.bank.sources import fingerprint
+from caogao.bank.store import write_bank
 from caogao.cli.app import app
 from caogao.paths import corpus_dir
 from test_bank import KEYWORDS, PHRASES, REPORTS, Mined

@@ -1,6 +1,6 @@
 """``caogao bank …``: build and query the phrase bank.
 
-Each command parses options, calls ``caogao.bank.phrasebank`` and prints. ``bank`` is
+Each command parses options, calls ``caogao.bank`` and prints. ``bank`` is
 imported inside the commands so ``caogao --help`` stays quick; searching a
 built bank never loads jieba or scikit-learn.
 """
@@ -43,7 +43,7 @@ class _StageProgress:
 
 
 def _open(db: Optional[Path]):
-    from caogao.bank.phrasebank import bank_state, open_bank
+    from caogao.bank.build import bank_state, open_bank
     from caogao.paths import default_bank_path
 
     target = db or default_bank_path()
@@ -82,7 +82,7 @@ def build(
     as_json: bool = JsonOption,
 ) -> None:
     """从语料挖掘短语，构建短语库。本单位报告中的表述排在前面。"""
-    from caogao.bank.phrasebank import build_bank
+    from caogao.bank.build import build_bank
 
     progress = _StageProgress()
     try:
@@ -196,11 +196,11 @@ def export(
     db: Optional[Path] = DbOption,
 ) -> None:
     """导出整个短语库。"""
-    from caogao.bank.phrasebank import check_export_format
+    from caogao.bank.export import check_export_format, export_bank
     from caogao.fsutil import check_target
 
     check_export_format(fmt.lower())
     check_target(output, force=force)  # refuse before a possibly slow build, not after
     with _open(db) as bank:
-        n = bank.export(fmt.lower(), output, force=force)
+        n = export_bank(bank, fmt.lower(), output, force=force)
     typer.echo(f"已导出 {n} 条短语：{output}")
