@@ -119,7 +119,7 @@ def build(
     db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),
 ) -> None:
     """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
-    from caogao.cli.bank import _open as open_bank_for_cli
+    from caogao.cli.bank import open_bank_for_cli
     from caogao.drafting.compose import compose
     from caogao.errors import UsageError
     from caogao.drafting.facts import load_facts
