@@ -18,7 +18,7 @@ def _isolated_home(tmp_path_factory):
 @pytest.fixture(scope="session")
 def built_bank(_isolated_home):
     """Path to the default bank of this session, built once from the shipped corpus."""
-    from caogao.bank.phrasebank import open_bank
+    from caogao.bank.build import open_bank
     from caogao.paths import default_bank_path
 
     open_bank()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -212,20 +211,3 @@ def test_serialised_weights_are_rounded_alike(fitted):
     assert all(v == round(v, 6) for v in numbers)
 
 
-def test_section_types_read_without_pyyaml_are_those_pyyaml_reads(tmp_path, monkeypatch):
-    # a bank build or a lookup reads sections.yaml from the build cache, as JSON
-    code = ("import sys, json; from caogao.mining import taxonomy; "
-            "print(json.dumps([[t.name, t.is_part, t.aliases, t.seeds] for t in taxonomy.section_types().values()], "
-            "ensure_ascii=False)); print('yaml' in sys.modules)")
-    env = dict(os.environ, CAOGAO_HOME=str(tmp_path))
-    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-            for _ in range(2)]
-    from caogao.mining import taxonomy
-    expected = [[t.name, t.is_part, list(t.aliases), list(t.seeds)] for t in taxonomy.section_types().values()]
-    assert [json.loads(r.stdout.splitlines()[0]) for r in runs] == [expected, expected]
-    assert [r.stdout.splitlines()[1] for r in runs] == ["True", "False"]  # parsed once, then from the cache
-    from caogao.bank.cache import Cache
-    text = (taxonomy.data_dir() / "sections.yaml").read_text(encoding="utf-8")
-    Cache(tmp_path / "build-cache.sqlite").put("sections-yaml", text, "{damaged")
-    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert json.loads(again.stdout.splitlines()[0]) == expected

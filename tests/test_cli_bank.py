@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from caogao.bank.phrasebank import fingerprint, write_bank
+from caogao.bank.sources import fingerprint
+from caogao.bank.store import write_bank
 from caogao.cli.app import app
 from caogao.paths import corpus_dir
 from test_bank import KEYWORDS, PHRASES, REPORTS, Mined
@@ -168,3 +169,31 @@ def test_build_prints_counts_and_progress(tmp_path):
     assert json.loads(r.stdout)[0]["origin"] == "office"
     r = run("build", "--only", "--db", str(tmp_path / "x.sqlite"))
     assert r.exit_code == 2 and "--only" in r.stderr
+
+
+def test_commands_that_only_read_write_nothing_to_the_build_cache(built_bank, tmp_path):
+    # a fresh home whose bank is up to date: reading it must not create or touch the build cache
+    import os
+    import shutil
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(built_bank, home / "bank.sqlite")
+    facts = Path(__file__).resolve().parent.parent / "examples" / "青禾镇2023年上半年.yaml"
+    draft = tmp_path / "稿.docx"
+    env = dict(os.environ, CAOGAO_HOME=str(home))
+
+    def caogao(*args: str) -> None:
+        result = subprocess.run([sys.executable, "-m", "caogao", *args], capture_output=True, text=True,
+                                env=env, cwd=tmp_path)
+        assert result.returncode in ((0, 1) if args[0] == "check" else (0,)), result.stderr  # 1: check found something
+        assert not (home / "build-cache.sqlite").exists(), args
+
+    report = sorted(corpus_dir().glob("*.txt"))[0].stem
+    for args in (["bank", "search", "生态", "--section", "生态环境"], ["bank", "sections"],
+                 ["bank", "classify", "生态环境保护"], ["bank", "similar", "推进乡村振兴"],
+                 ["bank", "export", "--format", "json", "-o", str(tmp_path / "bank.json")],
+                 ["corpus", "list"], ["corpus", "show", report],
+                 ["build", str(facts), "-o", str(draft)], ["check", str(draft)]):
+        caogao(*args)
+    assert not [p.name for p in home.iterdir() if p.name.startswith("build-cache")]

@@ -22,7 +22,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module", autouse=True)
 def _bank_built():
-    from caogao.bank.phrasebank import open_bank
+    from caogao.bank.build import open_bank
 
     open_bank()
 

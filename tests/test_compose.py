@@ -21,7 +21,7 @@ CORPUS = ROOT / "corpus"
 
 @pytest.fixture(scope="module")
 def bank():
-    from caogao.bank.phrasebank import open_bank
+    from caogao.bank.build import open_bank
 
     return open_bank()
 

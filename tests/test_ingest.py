@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from caogao.errors import InputError
-from caogao.corpus.ingest import SUPPORTED, open_docx, read_many, read_text
+from caogao.corpus.docx_in import open_docx
+from caogao.corpus.files import SUPPORTED, read_many, read_text
 from caogao.paths import corpus_dir
 
 REPORT = (
@@ -175,7 +176,7 @@ def test_unreadable_file_is_refused(tmp_path, monkeypatch):
     def denied(*args, **kwargs):  # what a file without read permission gives, even under root
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("caogao.corpus.ingest.open", denied, raising=False)
+    monkeypatch.setattr("caogao.corpus.files.open", denied, raising=False)
     with pytest.raises(InputError, match="权限") as info:
         read_text(path)
     assert "锁定.txt" in str(info.value)
@@ -380,7 +381,7 @@ def test_every_corpus_file_reads_as_clean_text():
 def test_reading_text_does_not_load_heavy_libraries():
     corpus = corpus_dir()
     code = (
-        "import sys; from caogao.corpus.ingest import read_many; "
+        "import sys; from caogao.corpus.files import read_many; "
         f"read_many([{str(corpus)!r}]); "
         "print(sorted(m for m in ('jieba', 'sklearn', 'docx', 'numpy') if m in sys.modules))"
     )

@@ -33,7 +33,7 @@ HEAD = "单位: 青禾镇\n年份: 2023\n时段: 上半年\n"
 
 @pytest.fixture(scope="module")
 def bank():
-    from caogao.bank.phrasebank import open_bank
+    from caogao.bank.build import open_bank
 
     return open_bank()
 

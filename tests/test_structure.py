@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from caogao.errors import InputError
 from caogao.corpus.clean import clean_text
-from caogao.corpus.ingest import read_text
+from caogao.corpus.files import read_text
 from caogao.paths import corpus_dir
 from caogao.corpus.report import PART_NAMES
 from caogao.corpus.parse import load_corpus, parse_file

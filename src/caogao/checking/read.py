@@ -96,7 +96,7 @@ def _outline_level(paragraph) -> int | None:
 
 def read_docx(path: str | Path) -> tuple[list[Para], list[Table]]:
     """The draft's body paragraphs (with style and outline level) and its tables."""
-    from caogao.corpus.ingest import open_docx   # zip-bomb and entity checks, InputError on damage
+    from caogao.corpus.docx_in import open_docx   # zip-bomb and entity checks, InputError on damage
 
     path = Path(path)
     document = open_docx(path)

@@ -68,36 +68,8 @@ def main() -> None:
 
 
 def run() -> None:
-    """The ``caogao`` program: ``main``, then an exit that does not take the interpreter apart.
-
-    A bank build leaves millions of objects, and freeing them one by one at
-    exit took 0.1 s of a 2 s rebuild, for a process that is ending anyway. By
-    then every file is written and closed (with-blocks, atomic renames) and
-    every cache transaction committed; a child process still writing (the
-    word store, when a build loaded the whole dictionary itself) is waited for
-    by the ordinary exit instead.
-    """
-    import os
-    import sys
-
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        if exc.code is not None and not isinstance(exc.code, int):
-            raise  # a message to print: the ordinary exit does that
-        code = exc.code or 0
-    if "multiprocessing" in sys.modules:
-        import multiprocessing
-
-        if multiprocessing.active_children():
-            sys.exit(code)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe (caogao … | head): nothing more can be said
-        pass
-    os._exit(code)
+    """The ``caogao`` program."""
+    main()
 
 
 # The commands below import their library modules inside the function body:
@@ -147,7 +119,7 @@ def build(
     db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),
 ) -> None:
     """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
-    from caogao.cli.bank import _open as open_bank_for_cli
+    from caogao.cli.bank import open_bank_for_cli
     from caogao.drafting.compose import compose
     from caogao.errors import UsageError
     from caogao.drafting.facts import load_facts

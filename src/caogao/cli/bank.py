@@ -1,6 +1,6 @@
 """``caogao bank …``: build and query the phrase bank.
 
-Each command parses options, calls ``caogao.bank.phrasebank`` and prints. ``bank`` is
+Each command parses options, calls ``caogao.bank`` and prints. ``bank`` is
 imported inside the commands so ``caogao --help`` stays quick; searching a
 built bank never loads jieba or scikit-learn.
 """
@@ -42,8 +42,9 @@ class _StageProgress:
             err("")
 
 
-def _open(db: Optional[Path]):
-    from caogao.bank.phrasebank import bank_state, open_bank
+def open_bank_for_cli(db: Optional[Path]):
+    """The bank at ``db`` (default: the per-user one), (re)built first with a notice and progress."""
+    from caogao.bank.build import bank_state, open_bank
     from caogao.paths import default_bank_path
 
     target = db or default_bank_path()
@@ -82,7 +83,7 @@ def build(
     as_json: bool = JsonOption,
 ) -> None:
     """从语料挖掘短语，构建短语库。本单位报告中的表述排在前面。"""
-    from caogao.bank.phrasebank import build_bank
+    from caogao.bank.build import build_bank
 
     progress = _StageProgress()
     try:
@@ -117,7 +118,7 @@ def search(
     as_json: bool = JsonOption,
 ) -> None:
     """检索短语库：按文字、类别、种类筛选，最合适的排在前面。"""
-    with _open(db) as bank:
+    with open_bank_for_cli(db) as bank:
         hits = bank.search(query, section=section, kind=kind, generic_only=generic_only, limit=limit)
     if as_json:
         print_json([h.to_dict() for h in hits])
@@ -129,7 +130,7 @@ def search(
 @user_errors
 def sections(db: Optional[Path] = DbOption, as_json: bool = JsonOption) -> None:
     """列出各类别的短语数量和关键词。"""
-    with _open(db) as bank:
+    with open_bank_for_cli(db) as bank:
         rows = bank.sections()
     if as_json:
         print_json(rows)
@@ -161,7 +162,7 @@ def classify(
     items = _texts(texts)
     if not items:
         raise UsageError("没有要分类的文字", hint="例如：caogao bank classify 河长制工作扎实推进")
-    with _open(db) as bank:
+    with open_bank_for_cli(db) as bank:
         rows = bank.classify(items)
     if as_json:
         print_json(rows)
@@ -179,7 +180,7 @@ def similar(
     as_json: bool = JsonOption,
 ) -> None:
     """找出短语库中与给定文字意思相近的表述。"""
-    with _open(db) as bank:
+    with open_bank_for_cli(db) as bank:
         hits = bank.similar(text, limit=limit)
     if as_json:
         print_json([h.to_dict() for h in hits])
@@ -196,11 +197,11 @@ def export(
     db: Optional[Path] = DbOption,
 ) -> None:
     """导出整个短语库。"""
-    from caogao.bank.phrasebank import check_export_format
+    from caogao.bank.export import check_export_format, export_bank
     from caogao.fsutil import check_target
 
     check_export_format(fmt.lower())
     check_target(output, force=force)  # refuse before a possibly slow build, not after
-    with _open(db) as bank:
-        n = bank.export(fmt.lower(), output, force=force)
+    with open_bank_for_cli(db) as bank:
+        n = export_bank(bank, fmt.lower(), output, force=force)
     typer.echo(f"已导出 {n} 条短语：{output}")

@@ -102,7 +102,7 @@ def load_corpus(paths: Iterable[str | Path] | None = None) -> tuple[list[Report]
     Returns the reports and Chinese warnings (files skipped and why). Raises
     ``InputError`` only when nothing could be read.
     """
-    from caogao.corpus.ingest import read_many
+    from caogao.corpus.files import read_many
 
     pairs, warnings = read_many([corpus_dir()] if paths is None else list(paths))
     found = [parse_file(text, path.name) for path, text in pairs]

@@ -24,7 +24,7 @@ from caogao.paths import home, templates_dir
 from caogao.drafting.wording import CONNECTIVE_RE, Picker, as_line, cn_number, end_sentence, strip_end
 
 if TYPE_CHECKING:
-    from caogao.bank.phrasebank import PhraseBank
+    from caogao.bank.query import PhraseBank
     from caogao.drafting.facts import Facts, SectionFacts
 
 _ROLES = {

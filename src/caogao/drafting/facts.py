@@ -18,7 +18,7 @@ from pathlib import Path
 
 from caogao.drafting import statwords as numbers
 from caogao.errors import FactsError
-from caogao.drafting.yamlnodes import NodeReader, compose_yaml, decode_bytes
+from caogao.drafting.yamlnodes import NodeReader, compose_yaml, decode_facts
 from caogao.paths import data_dir
 from caogao.mining.taxonomy import SECTION_TYPES, resolve, suggest
 
@@ -160,7 +160,7 @@ def load_facts(path: str | Path) -> Facts:
         raise FactsError("没有读取事实文件的权限", file=p, hint="检查文件权限") from None
     except OSError as exc:
         raise FactsError(f"无法读取事实文件：{exc.strerror or exc}", file=p) from None
-    facts = parse_facts(decode_bytes(data, file=str(p)), file=str(p))
+    facts = parse_facts(decode_facts(data, file=str(p)), file=str(p))
     facts.path = p
     return facts
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from caogao.drafting.outline import placeholder
 
 if TYPE_CHECKING:
-    from caogao.bank.phrasebank import PhraseBank
+    from caogao.bank.query import PhraseBank
 
 CN_DIGITS = "零一二三四五六七八九"
 SLOT_RE = re.compile(r"\{([^{}]+)\}")

@@ -45,25 +45,21 @@ _YAML_PROBLEMS = (
 )
 
 
-def decode_bytes(data: bytes, *, file: str) -> str:
-    """Facts files come from Notepad and WPS: UTF-8 (with or without BOM), GBK/GB18030, UTF-16."""
+def decode_facts(data: bytes, *, file: str) -> str:
+    """A facts file's text: decoded as a report is (Notepad and WPS write UTF-8, GBK, UTF-16)."""
+    from pathlib import Path
+
+    from caogao.corpus.decode import decode_bytes
+    from caogao.errors import InputError
+
     if data.startswith(b"PK\x03\x04"):
         raise FactsError("这是一个 Word/压缩文件，不是 YAML 文本", file=file,
                          hint="事实文件应是 .yaml 纯文本；可用 caogao init 生成骨架再填写")
-    for bom, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(codec)
-            except UnicodeDecodeError as exc:
-                raise FactsError(f"文件声明为 {codec} 编码，但第 {exc.start} 字节处无法解码", file=file,
-                                 hint="请用 UTF-8 编码另存此文件") from None
-    for codec in ("utf-8", "gb18030"):
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            pass
-    raise FactsError("无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）", file=file,
-                     hint="请在记事本或 WPS 中“另存为”UTF-8 编码")
+    try:
+        return decode_bytes(data, Path(file))
+    except InputError as exc:
+        raise FactsError(f"无法识别文件编码（{exc.message}）", file=file,
+                         hint="请在记事本或 WPS 中“另存为”UTF-8 编码") from None
 
 
 def compose_yaml(text: str, *, file: str) -> Any:

@@ -6,7 +6,6 @@ lives in ``data/sections.yaml`` so that people can read and extend it.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,28 +30,6 @@ class SectionType:
     seeds: tuple[str, ...]
 
 
-def _parsed(text: str) -> dict:
-    """``sections.yaml`` parsed. A process that has not imported PyYAML (a bank build, a
-    lookup) reads it from the build cache as JSON, parsed there once: importing PyYAML and
-    parsing took 0.02 s of each."""
-    import sys
-
-    if "yaml" not in sys.modules:
-        import json
-
-        from caogao.bank.cache import default_cache
-
-        cache = default_cache()
-        with contextlib.suppress(ValueError, TypeError):
-            raw = json.loads(cache.get("sections-yaml", text) or "null")
-            if isinstance(raw, dict):
-                return raw
-        raw = _parsed_by_yaml(text)
-        cache.put("sections-yaml", text, json.dumps(raw, ensure_ascii=False))
-        return raw
-    return _parsed_by_yaml(text)
-
-
 def _parsed_by_yaml(text: str) -> dict:
     import yaml
 
@@ -62,7 +39,7 @@ def _parsed_by_yaml(text: str) -> dict:
 
 @lru_cache(maxsize=1)
 def section_types() -> dict[str, SectionType]:
-    raw = _parsed((data_dir() / "sections.yaml").read_text(encoding="utf-8"))
+    raw = _parsed_by_yaml((data_dir() / "sections.yaml").read_text(encoding="utf-8"))
     types: dict[str, SectionType] = {}
     for group, is_part in (("sections", False), ("parts", True)):
         for name, spec in raw[group].items():
