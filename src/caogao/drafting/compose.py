@@ -12,7 +12,6 @@ in it are folded so that it cannot start a line of its own.
 
 from __future__ import annotations
 
-import contextlib
 import random
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 from caogao.drafting import statwords as numbers
 from caogao.errors import TemplateError
 from caogao.drafting.outline import Block, placeholder
-from caogao.paths import home, templates_dir
+from caogao.paths import templates_dir
 from caogao.drafting.wording import CONNECTIVE_RE, Picker, as_line, cn_number, end_sentence, strip_end
 
 if TYPE_CHECKING:
@@ -210,25 +209,14 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
 # ---------------------------------------------------------------- templates
 
 def _environment(template_dir: Path | None):
-    from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    class QuietCache(FileSystemBytecodeCache):
-        def dump_bytecode(self, bucket) -> None:
-            with contextlib.suppress(OSError):  # a full disk or a read-only home costs the cache only
-                super().dump_bytecode(bucket)
 
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(templates_dir())))
-    cache = None
-    with contextlib.suppress(OSError):
-        (home() / "jinja-cache").mkdir(parents=True, exist_ok=True)
-        # compiled templates, by source checksum and jinja's version: parsing and compiling a
-        # template took a tenth of a draft's time
-        cache = QuietCache(str(home() / "jinja-cache"))
     return ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
-        trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache,
+        trim_blocks=True, lstrip_blocks=True,
     )
 
 
