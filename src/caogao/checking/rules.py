@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from caogao.checking.read import (CN_NUM, NUMBERED, PART_RE, Para, Table, cn_to_int, figure_mismatches, one_line,
+from caogao.text.numerals import to_int
+from caogao.checking.read import (CN_NUM, NUMBERED, PART_RE, Para, Table, figure_mismatches, one_line,
                         ordinal_label, read_docx, structure)
 
 if TYPE_CHECKING:
@@ -206,7 +207,7 @@ def _numbering(paras: list[Para]) -> Iterator[Finding]:
                 last.pop(deeper, None)
         elif p.role == "heading":
             last.pop(5, None)
-        found += [step(p, 5, cn_to_int(m.group(1))) for m in _SHI_RE.finditer(p.text)]
+        found += [step(p, 5, to_int(m.group(1))) for m in _SHI_RE.finditer(p.text)]
         yield from (f for f in found if f is not None)
 
 

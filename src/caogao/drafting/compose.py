@@ -20,7 +20,8 @@ from caogao.drafting import statwords as numbers
 from caogao.errors import TemplateError
 from caogao.drafting.outline import Block, placeholder
 from caogao.paths import templates_dir
-from caogao.drafting.wording import CONNECTIVE_RE, Picker, as_line, cn_number, end_sentence, strip_end
+from caogao.drafting.wording import CONNECTIVE_RE, Picker, as_line, end_sentence, strip_end
+from caogao.text.numerals import to_chinese
 
 if TYPE_CHECKING:
     from caogao.bank.phrasebank import PhraseBank
@@ -124,7 +125,7 @@ def _sections(items: list[SectionFacts], facts: Facts, picker: Picker, part: str
         if not points:
             points.append({"lead": "", "text": placeholder(f"{s.category}方面的主要{'工作和成效' if part == '回顾' else '举措'}")})
         out.append({
-            "ordinal": cn_number(n),
+            "ordinal": to_chinese(n),
             "heading": strip_end(heading),
             "category": s.category,
             "figures": indicator_sentence(facts, s.indicators) if s.indicators else "",
@@ -140,7 +141,7 @@ def _problems(facts: Facts, picker: Picker) -> str:
     if not facts.problems:
         body = placeholder("存在的主要困难和问题") + "。"
     else:
-        body = "；".join(f"{cn_number(i)}是{strip_end(p)}" for i, p in enumerate(facts.problems, start=1)) + "。"
+        body = "；".join(f"{to_chinese(i)}是{strip_end(p)}" for i, p in enumerate(facts.problems, start=1)) + "。"
     remedy = picker.clause("存在问题", "措施|解决", "采取有力措施加以解决")
     return f"{intro}{body}对此，我们将{remedy}。"
 
