@@ -147,7 +147,7 @@ def build(
     db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),
 ) -> None:
     """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
-    from caogao.cli.bank import _open as open_bank_for_cli
+    from caogao.cli.bank import open_bank_for_command
     from caogao.drafting.compose import compose
     from caogao.errors import UsageError
     from caogao.drafting.facts import load_facts
@@ -160,7 +160,7 @@ def build(
     check_target(target, force=force)  # fail before the work, not after
     if target.suffix.lower() != ".docx":
         raise UsageError("草稿文件名应以 .docx 结尾", file=target, hint=f"例如 -o {target.with_suffix('.docx')}")
-    bank = open_bank_for_cli(db)  # built on first use, with the same progress as `bank build`
+    bank = open_bank_for_command(db)  # built on first use, with the same progress as `bank build`
     blocks = compose(facts, bank, seed=seed, template_dir=template)
     path = write_draft(blocks, target, reference_doc=reference_doc,
                        title=blocks[0].text if blocks else "", force=force)

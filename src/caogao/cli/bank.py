@@ -42,7 +42,8 @@ class _StageProgress:
             err("")
 
 
-def _open(db: Optional[Path]):
+def open_bank_for_command(db: Optional[Path]):
+    """The bank at ``db`` (default: in $CAOGAO_HOME), built first where missing or stale, with progress."""
     from caogao.bank.phrasebank import bank_state, open_bank
     from caogao.paths import default_bank_path
 
@@ -117,7 +118,7 @@ def search(
     as_json: bool = JsonOption,
 ) -> None:
     """检索短语库：按文字、类别、种类筛选，最合适的排在前面。"""
-    with _open(db) as bank:
+    with open_bank_for_command(db) as bank:
         hits = bank.search(query, section=section, kind=kind, generic_only=generic_only, limit=limit)
     if as_json:
         print_json([h.to_dict() for h in hits])
@@ -129,7 +130,7 @@ def search(
 @user_errors
 def sections(db: Optional[Path] = DbOption, as_json: bool = JsonOption) -> None:
     """列出各类别的短语数量和关键词。"""
-    with _open(db) as bank:
+    with open_bank_for_command(db) as bank:
         rows = bank.sections()
     if as_json:
         print_json(rows)
@@ -161,7 +162,7 @@ def classify(
     items = _texts(texts)
     if not items:
         raise UsageError("没有要分类的文字", hint="例如：caogao bank classify 河长制工作扎实推进")
-    with _open(db) as bank:
+    with open_bank_for_command(db) as bank:
         rows = bank.classify(items)
     if as_json:
         print_json(rows)
@@ -179,7 +180,7 @@ def similar(
     as_json: bool = JsonOption,
 ) -> None:
     """找出短语库中与给定文字意思相近的表述。"""
-    with _open(db) as bank:
+    with open_bank_for_command(db) as bank:
         hits = bank.similar(text, limit=limit)
     if as_json:
         print_json([h.to_dict() for h in hits])
@@ -201,6 +202,6 @@ def export(
 
     check_export_format(fmt.lower())
     check_target(output, force=force)  # refuse before a possibly slow build, not after
-    with _open(db) as bank:
+    with open_bank_for_command(db) as bank:
         n = bank.export(fmt.lower(), output, force=force)
     typer.echo(f"已导出 {n} 条短语：{output}")
