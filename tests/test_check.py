@@ -545,6 +545,7 @@ def test_any_text_gives_findings_in_range(facts, paragraphs):
     assert [f.paragraph for f in findings] == sorted(f.paragraph for f in findings)
 
 
+@pytest.mark.imports
 def test_lookup_path_imports_no_heavy_modules():
     code = ("import sys; from caogao.checking.rules import check_paragraphs; "
             "check_paragraphs([('Normal', '同比增长-3.2%')]); "

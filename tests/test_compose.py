@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from caogao.drafting import statwords as numbers
-from caogao.drafting.compose import cn_number, compose, parse_blocks
+from caogao.drafting.compose import compose, parse_blocks
 from caogao.errors import TemplateError
 from caogao.drafting.facts import load_facts, parse_facts
 from caogao.drafting.outline import PLACEHOLDER_RE
@@ -199,11 +199,6 @@ def test_template_lines_become_blocks_with_leads_and_tables():
     assert [b.kind for b in blocks] == ["heading1", "body", "table", "body"]
     assert blocks[1].lead == "引领句。" and blocks[1].text == "正文"
     assert blocks[2].rows == [["a", "b"], ["1", "2"]]
-
-
-def test_chinese_ordinals():
-    assert [cn_number(n) for n in (1, 10, 11, 20, 23, 100, 105, 1000)] == \
-        ["一", "十", "十一", "二十", "二十三", "一百", "一百零五", "一千"]
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from caogao.errors import InputError
+from caogao.text.numerals import to_chinese, to_int
 
 if TYPE_CHECKING:
     from caogao.drafting.facts import Facts
@@ -123,7 +124,6 @@ def read_docx(path: str | Path) -> tuple[list[Para], list[Table]]:
 
 # --------------------------------------------------------------- structure
 
-_CN = "零一二三四五六七八九"
 CN_NUM = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 NUMBERED = (
     # 一、 but not 一、二季度 / 一、二产业 (a list of ordinals, not a heading)
@@ -139,24 +139,9 @@ _PLAN_RE = re.compile(r"计划|安排|思路|打算|任务|重点")
 _STYLE_RE = re.compile(r"(?:heading|标题)\s*(\d)")
 
 
-def cn_to_int(s: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (ordinals of headings)."""
-    if "十" not in s:
-        return _CN.index(s)
-    tens, _, ones = s.partition("十")
-    return (_CN.index(tens) if tens else 1) * 10 + (_CN.index(ones) if ones else 0)
-
-
-def _int_to_cn(n: int) -> str:
-    if n < 10:
-        return _CN[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
-
-
 def ordinal_label(level: int, n: int) -> str:
-    return {1: f"{_int_to_cn(n)}、", 2: f"（{_int_to_cn(n)}）", 3: f"{n}.", 4: f"（{n}）",
-            5: f"{_int_to_cn(n)}是"}[level]
+    return {1: f"{to_chinese(n)}、", 2: f"（{to_chinese(n)}）", 3: f"{n}.", 4: f"（{n}）",
+            5: f"{to_chinese(n)}是"}[level]
 
 
 def one_line(text: str, limit: int = 40) -> str:
@@ -182,7 +167,7 @@ def _classify(p: Para) -> None:
         m = rx.match(text)
         if m:
             p.level = level
-            p.num = cn_to_int(m.group(1)) if level <= 2 else int(m.group(1))
+            p.num = to_int(m.group(1)) if level <= 2 else int(m.group(1))
             p.role = "heading" if level <= 2 or style_level else "item"
             return
     short = len(text) <= 24 and not re.search(r"[。，,；;]", text)

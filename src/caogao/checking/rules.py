@@ -22,7 +22,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from caogao.checking.read import (CN_NUM, NUMBERED, PART_RE, Para, Table, cn_to_int, figure_mismatches, one_line,
+from caogao.mining.shapes import breaks
+from caogao.text.numerals import to_int
+from caogao.checking.read import (CN_NUM, PART_RE, Para, Table, figure_mismatches, one_line,
                         ordinal_label, read_docx, structure)
 
 if TYPE_CHECKING:
@@ -206,15 +208,13 @@ def _numbering(paras: list[Para]) -> Iterator[Finding]:
                 last.pop(deeper, None)
         elif p.role == "heading":
             last.pop(5, None)
-        found += [step(p, 5, cn_to_int(m.group(1))) for m in _SHI_RE.finditer(p.text)]
+        found += [step(p, 5, to_int(m.group(1))) for m in _SHI_RE.finditer(p.text)]
         yield from (f for f in found if f is not None)
 
 
-def _shape(text: str) -> str:
-    """``抓项目、稳经济，高质量发展…`` → ``X、Y，Z``: the punctuation skeleton."""
-    m = NUMBERED[0][1].match(text)
-    body = one_line(text)[m.end() if m else 0:].strip().rstrip("。；;，,！!")
-    marks = re.sub(r"[^、，；：,;:]+", "", body).translate(str.maketrans(",;:", "，；："))
+def _skeleton(text: str) -> str:
+    """``一、抓项目、稳经济，高质量发展…`` → ``X、Y，Z``: a heading's breaks, as shown to the user."""
+    marks = breaks(one_line(text).rstrip("。；;，,！!"))
     return "".join("XYZWVU"[i % 6] + mark for i, mark in enumerate(marks)) + "XYZWVU"[len(marks) % 6]
 
 
@@ -238,13 +238,13 @@ def _heading_shapes(paras: list[Para]) -> Iterator[Finding]:
     for group in groups:
         if len(group) < 4:      # too few headings to call one of them the odd one
             continue
-        shapes = [_shape(p.text) for p in group]
+        shapes = [_skeleton(p.text) for p in group]
         common, count = Counter(shapes).most_common(1)[0]
         if count != len(group) - 1:
             continue
         odd = next(p for p, s in zip(group, shapes) if s != common)
         example = one_line(next(p for p, s in zip(group, shapes) if s == common).text)
-        shape = _shape(odd.text)
+        shape = _skeleton(odd.text)
         suggestion = f"仿照“{example}”的句式改写这一标题"
         if len(shape) == len(common):   # same skeleton, other marks: 抓治理，保安全 for 抓治理、保安全
             swaps = [f"第{k // 2 + 1}个“{a}”改为“{b}”" for k, (a, b) in enumerate(zip(shape, common)) if a != b]

@@ -19,6 +19,7 @@ from typing import Iterable, NamedTuple
 from caogao.corpus.clean import clean_text
 from caogao.paths import corpus_dir
 from caogao.corpus.report import Part, Report, Section
+from caogao.text.numerals import to_int
 
 _CN = "[一二三四五六七八九十]{1,3}"
 _ADDRESS = r"(?:各位代表|各位议政会成员|各位委员|同志们)"
@@ -68,7 +69,6 @@ _MARKER_RE = (
 _LEAD = re.compile(r"^([^。！？：]{4,26})[。！]")
 _NOT_LEAD = re.compile(rf"^(?:{_ADDRESS}|我们|今年|上半年|下半年|同时|与此同时|此外|目前|截至|其中|对此|为此|全镇|我镇|面对|在)")
 _SHI_INLINE = re.compile(rf"(?:^|(?<=[。；！？：]))({_CN})[是要]")
-_CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", 1)}
 
 
 class _Mark(NamedTuple):
@@ -359,7 +359,7 @@ def _split_shi(text: str, first: int | None, whole: bool = False) -> tuple[str, 
     """
     found = []
     for m in _SHI_INLINE.finditer(text):
-        value = _CN_VALUE.get(m.group(1))
+        value = to_int(m.group(1))
         expected = (found[-1][0] + 1) if found else first
         if value is not None and (expected is None or value == expected):
             found.append((value, m.start(), m.end()))

@@ -12,7 +12,6 @@ in it are folded so that it cannot start a line of its own.
 
 from __future__ import annotations
 
-import contextlib
 import random
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,8 +19,9 @@ from typing import TYPE_CHECKING
 from caogao.drafting import statwords as numbers
 from caogao.errors import TemplateError
 from caogao.drafting.outline import Block, placeholder
-from caogao.paths import home, templates_dir
-from caogao.drafting.wording import CONNECTIVE_RE, Picker, as_line, cn_number, end_sentence, strip_end
+from caogao.paths import templates_dir
+from caogao.drafting.wording import CONNECTIVE_RE, Picker, as_line, end_sentence, strip_end
+from caogao.text.numerals import to_chinese
 
 if TYPE_CHECKING:
     from caogao.bank.query import PhraseBank
@@ -125,7 +125,7 @@ def _sections(items: list[SectionFacts], facts: Facts, picker: Picker, part: str
         if not points:
             points.append({"lead": "", "text": placeholder(f"{s.category}方面的主要{'工作和成效' if part == '回顾' else '举措'}")})
         out.append({
-            "ordinal": cn_number(n),
+            "ordinal": to_chinese(n),
             "heading": strip_end(heading),
             "category": s.category,
             "figures": indicator_sentence(facts, s.indicators) if s.indicators else "",
@@ -141,7 +141,7 @@ def _problems(facts: Facts, picker: Picker) -> str:
     if not facts.problems:
         body = placeholder("存在的主要困难和问题") + "。"
     else:
-        body = "；".join(f"{cn_number(i)}是{strip_end(p)}" for i, p in enumerate(facts.problems, start=1)) + "。"
+        body = "；".join(f"{to_chinese(i)}是{strip_end(p)}" for i, p in enumerate(facts.problems, start=1)) + "。"
     remedy = picker.clause("存在问题", "措施|解决", "采取有力措施加以解决")
     return f"{intro}{body}对此，我们将{remedy}。"
 
@@ -210,25 +210,14 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
 # ---------------------------------------------------------------- templates
 
 def _environment(template_dir: Path | None):
-    from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    class QuietCache(FileSystemBytecodeCache):
-        def dump_bytecode(self, bucket) -> None:
-            with contextlib.suppress(OSError):  # a full disk or a read-only home costs the cache only
-                super().dump_bytecode(bucket)
 
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(templates_dir())))
-    cache = None
-    with contextlib.suppress(OSError):
-        (home() / "jinja-cache").mkdir(parents=True, exist_ok=True)
-        # compiled templates, by source checksum and jinja's version: parsing and compiling a
-        # template took a tenth of a draft's time
-        cache = QuietCache(str(home() / "jinja-cache"))
     return ImmutableSandboxedEnvironment(
         loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
-        trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache,
+        trim_blocks=True, lstrip_blocks=True,
     )
 
 

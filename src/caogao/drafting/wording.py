@@ -15,33 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from caogao.drafting.outline import placeholder
+from caogao.text.numerals import to_chinese
 
 if TYPE_CHECKING:
     from caogao.bank.query import PhraseBank
 
-CN_DIGITS = "零一二三四五六七八九"
 SLOT_RE = re.compile(r"\{([^{}]+)\}")
 # How many of the best-ranked candidates a seeded choice picks from.
 TOP_K = 5
-
-
-def cn_number(n: int) -> str:
-    """Heading ordinals: 1 → 一, 10 → 十, 12 → 十二, 105 → 一百零五, 1000 → 一千."""
-    if n < 10:
-        return CN_DIGITS[n]
-    if n < 20:
-        return "十" + (CN_DIGITS[n - 10] if n > 10 else "")
-    out, zero = "", False
-    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit, n = divmod(n, value)
-        if digit:
-            if zero:
-                out += "零"
-            out += CN_DIGITS[digit] + name
-            zero = False
-        elif out:
-            zero = True
-    return out
 
 
 def as_line(text: str) -> str:
@@ -157,7 +138,7 @@ class Picker:
             return fill_slots(text, self.values)
         chosen = self._choose(section, accept, default)
         if chosen and count:
-            chosen = COUNT_RE.sub(f"以下{cn_number(count)}方面", chosen)
+            chosen = COUNT_RE.sub(f"以下{to_chinese(count)}方面", chosen)
         return chosen
 
     def headings(self, categories: list[str], given: list[str | None], part: str) -> list[str]:

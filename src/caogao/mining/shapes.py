@@ -22,6 +22,16 @@ def strip_ordinal(heading: str) -> str:
     return _ORDINAL.sub("", heading.strip()).strip().rstrip("。；;")
 
 
+def breaks(heading: str) -> str:
+    """The marks between a heading's segments, full-width: ``抓项目、稳经济，…`` → ``、，``.
+
+    :func:`shape` counts ``、`` and ``，`` alike, as the corpus's parallel sets do;
+    a check that one heading of a set is punctuated like the others needs them.
+    """
+    marks = "".join(_SEP.findall(_QUOTES.sub("", strip_ordinal(heading))))
+    return marks.translate(str.maketrans(",;:", "，；："))
+
+
 def shared_prefix(headings: list[str]) -> str:
     """Leading characters (1–4) that every heading of a parallel set repeats."""
     firsts = [_SEP.split(_QUOTES.sub("", strip_ordinal(h)))[0] for h in headings]
