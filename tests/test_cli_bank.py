@@ -105,6 +105,7 @@ def search_imports(db: str, *args: str) -> tuple[list, list[str]]:
     return json.loads(proc.stdout), [m for m in heavy.split(",") if m]
 
 
+@pytest.mark.imports
 def test_search_in_a_fresh_process_loads_no_jieba_or_sklearn(small_db):
     hits, heavy = search_imports(small_db, "生态", "--section", "生态环境")
     assert hits and heavy == []
@@ -121,6 +122,7 @@ def test_generic_ecology_headings_are_there_to_draft_with(built_bank):
     assert all(h["generic"] and "生态" in h["text"] and h["kind"] == "heading1" for h in hits)
 
 
+@pytest.mark.imports
 def test_search_on_the_built_bank_loads_no_jieba_or_sklearn(built_bank):
     hits, heavy = search_imports(str(built_bank), "生态")
     assert hits and heavy == []
