@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from caogao.mining.miner import mine, shape, shared_prefix, slot_text, specific_reason
+from caogao.mining.miner import mine
+from caogao.mining.shapes import shape, shared_prefix
+from caogao.mining.slots import slot_text, specific_reason
 from caogao.mining.taxonomy import ALL_TYPES, KINDS, PART_TYPES
 
 FIGURE_SLOTS = {"金额", "百分比", "百分点", "数量", "面积", "长度", "月份", "某年"}
