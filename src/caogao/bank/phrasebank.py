@@ -47,8 +47,6 @@ APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever it
 # generic verdicts, each report's names): kept as one working set per corpus. Not body/: it
 # is keyed by whole units, which a working set would copy.
 _WORKING_SET = ("text/", "cut/", "pos/", "generic/", "names/")
-_HELPED_CHARS = 200_000  # new text up to this is cut and tagged in small jobs, by helpers
-_EAGER_TAGGER_CHARS = 50_000  # new text from this on surely has clauses to tag: the tagger loads at once
 CORPUS_SUFFIXES = (".txt", ".md", ".docx")
 EXPORT_FORMATS = ("csv", "json", "docx")
 KIND_LABELS = {"heading1": "一级标题", "heading2": "二级标题与引领句", "item": "分项表述（一是……）",
@@ -305,7 +303,7 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
 
 
 def _one_build(build: Callable) -> Callable:
-    """Run ``build`` with Python's cyclic garbage collector paused, and end its helper after.
+    """Run ``build`` with Python's cyclic garbage collector paused.
 
     A build makes millions of objects and frees them by reference counting;
     the collector's passes over them took 0.17 s of a 2 s rebuild of the
@@ -313,37 +311,14 @@ def _one_build(build: Callable) -> Callable:
     """
     @functools.wraps(build)
     def run(*args: Any, **kwargs: Any) -> Any:
-        from caogao.bank.parallel import stop_helpers
-
         enabled = gc.isenabled()
         gc.disable()
         try:
             return build(*args, **kwargs)
         finally:
-            stop_helpers()
             if enabled:
                 gc.enable()
     return run
-
-
-def _prepare_for(texts: list[str]) -> None:
-    """A little new text (a report edited or added) will be segmented and POS-tagged in small
-    jobs: helpers on the other core load the segmenter and the tagger (0.3 s each) while this
-    process reads, and do those jobs. Much new text is cut and tagged on both cores."""
-    chars = sum(map(len, texts))
-    if chars <= _HELPED_CHARS:
-        _start_helpers(chars)
-
-
-def _start_helpers(chars: int) -> None:
-    """Helpers for about ``chars`` characters of new text. An edit of a report or two seldom names
-    a new place or firm: its tagger is forked only once there are clauses to tag, since on two
-    cores a helper loading what no job needs slows this process by a third meanwhile."""
-    from caogao.bank.parallel import start_helper
-    from caogao.text.segment import load_segmenter, load_tagger
-
-    start_helper("segmenter", load_segmenter)
-    start_helper("tagger", load_tagger, when_sent=chars < _EAGER_TAGGER_CHARS)
 
 
 @_one_build
@@ -375,19 +350,16 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     # fingerprint first: a file edited while we mine makes the bank stale, not wrongly fresh
     known = _known_files(_recorded_meta(target)) if _is_bank_file(target) else {}
     files = source_files(shipped_paths, office_paths, known)
-    changed = [size for origin, name, size, mtime, _ in files if (origin, name, size, mtime) not in known]
-    if known and changed and sum(changed) <= 3 * _HELPED_CHARS:  # a few files edited since the last build:
-        _start_helpers(sum(changed) // 3)  # bytes, about three a character; the helpers load now, not after reading
     meta = {"fingerprint": _fingerprint_of(files), "files": files,
             "sources": {"shipped": not only, "office": office_paths}}
     # the small values this build looks up, kept together for the next build of these sources
     with default_cache().working_set(json.dumps([shipped_paths, office_paths], ensure_ascii=False), _WORKING_SET):
         reports, warnings = [], []
         if shipped_paths:
-            reports, warnings = load(shipped_paths, on_new=_prepare_for)
+            reports, warnings = load(shipped_paths)
         office_ids: set[str] = set()
         if office_paths:
-            office_reports, more = load(office_paths, on_new=_prepare_for)
+            office_reports, more = load(office_paths)
             warnings += more
             taken = {r.id for r in reports}
             for r in office_reports:

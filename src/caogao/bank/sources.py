@@ -16,11 +16,9 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from caogao.corpus.report import Part, Report, Section
-
-_PARALLEL_CHARS = 300_000  # ~0.2 s of parsing: below this a worker costs more than it saves
 
 
 def _namespace() -> str:
@@ -88,7 +86,7 @@ def decode(value: str) -> list[Report] | None:
 
 
 def _parse_all(pairs: list[tuple[str, str]]) -> list[list[Report]]:
-    """``parse_file`` over (text, file name) pairs (module-level: a forked worker runs it too)."""
+    """``parse_file`` over (text, file name) pairs."""
     from caogao.corpus.parse import parse_file
 
     return [parse_file(text, name) for text, name in pairs]
@@ -139,17 +137,14 @@ def _file_keys(files: list[Path], cache, namespace: str, roots: Sequence) -> dic
     return keys
 
 
-def load(paths: Sequence[str | os.PathLike], *,
-         on_new: Callable[[list[str]], None] | None = None) -> tuple[list[Report], list[str]]:
+def load(paths: Sequence[str | os.PathLike]) -> tuple[list[Report], list[str]]:
     """Read and parse files and folders as ``structure.load_corpus`` does, through the cache.
 
     A file is known by its name and its bytes: one parsed before is neither
     decoded nor parsed again (decoding 10 MB of reports costs 0.2 s).
-    ``on_new`` is told the texts of the files not parsed before, first.
     """
     from caogao.errors import InputError
     from caogao.corpus.ingest import list_files, nothing_read, read_text, skipped
-    from caogao.bank.parallel import split_map
     from caogao.bank.cache import default_cache
     from caogao.corpus.parse import gather
 
@@ -184,10 +179,7 @@ def load(paths: Sequence[str | os.PathLike], *,
     if not pairs:
         raise nothing_read(warnings)
     if missing:
-        if on_new:
-            on_new([text for text, _ in missing.values()])  # before parsing them: the caller may prepare
-        fresh = split_map(_parse_all, list(missing.values()), cost=lambda pair: len(pair[0]),
-                          min_cost=_PARALLEL_CHARS)
+        fresh = _parse_all(list(missing.values()))
         new = dict(zip(missing, fresh))
         cache.put_many(namespace, {k: encode(v) for k, v in new.items() if k not in uncached})
         parsed.update(new)

@@ -384,23 +384,21 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
     (``labelling.MODEL_DRIFT``).
     """
     from caogao.mining.labelling import Labelling
-    from caogao.text.names import start_corpus_names
+    from caogao.text.names import corpus_names
 
     say = progress or (lambda step, done, total: None)
-    # new clauses naming places and firms go to the tagger helper, if the build has one, now
-    names_of_corpus = start_corpus_names([r.text for r in reports], [r.text_key for r in reports])
     units = [u for r in reports for u in units_of(r)]
     contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)}
                 for r in reports}
-    try:  # a fit not in the cache starts on the other core at once; this one segments and tags meanwhile
+    try:  # a fit not in the cache starts in a worker at once; this process segments and tags meanwhile
         labelling = Labelling(units, refit=refit)
     except ValueError as exc:
         raise _too_little() from exc
     words = _Words(units)
     say("分词", 1, 4)
-    names = names_of_corpus()
+    names = corpus_names([r.text for r in reports], [r.text_key for r in reports])
     try:
-        labelling.label(provisional=True)  # a fit still running: mine with the reports' previous model
+        labelling.label()
     except ValueError as exc:
         raise _too_little() from exc
     say("分类", 2, 4)
@@ -409,12 +407,6 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
         names.update(n for n in (c["town"], stem) if len(n) >= 2 and not re.search("[Xx]", n))
     reason = GenericCheck(names)
     phrases, keywords, places = _phrases(units, contexts, words, reason, names, say)
-    try:
-        same = labelling.settle()
-    except ValueError as exc:
-        raise _too_little() from exc
-    if not same:  # the fitted model labels some unit otherwise: mine again with its labels
-        phrases, keywords, places = _phrases(units, contexts, words, reason, names, lambda *_: None)
     say("评分", 4, 4)
     classifier = ({"reused": True, "training_rows_changed": round(labelling.reused, 6)}
                   if labelling.reused is not None else {"reused": False})

@@ -172,13 +172,13 @@ class GenericCheck:
         """Look up, or tag in one batch, what many texts' verdicts need (build cache, by text)."""
         from caogao.text.names import names_in, prefetch_names
         from caogao.bank.cache import code_digest, default_cache
-        from caogao.text.segment import _pos_id
+        from caogao.text.postag import tagger_id
 
         wanted = self._needs_tags(texts)
         if not wanted:
             return
         cache = default_cache()  # names_in reads POS tags: the tagger and its dictionary are in the key
-        namespace = f"generic/{code_digest('mining.slots', 'mining.shapes', 'text.names', 'text.segment')}/{_pos_id()}"
+        namespace = f"generic/{code_digest('mining.slots', 'mining.shapes', 'text.names', 'text.postag', 'text.segment')}/{tagger_id()}"
         for plain, found in cache.get_many(namespace, wanted).items():
             self._tagged[plain] = found or None
         missing = [p for p in wanted if p not in self._tagged]
