@@ -162,12 +162,6 @@ class GenericCheck:
         return [p for p in dict.fromkeys(plain)
                 if p not in self._tagged and not (self._names and self._names.search(p))]
 
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """POS-tag in one batch the texts whose verdict will depend on tags."""
-        from caogao.text.names import prefetch_names
-
-        prefetch_names(self._needs_tags(texts))
-
     def judge_many(self, texts: Iterable[str]) -> None:
         """Look up, or tag in one batch, what many texts' verdicts need (build cache, by text)."""
         from caogao.text.names import names_in, prefetch_names
