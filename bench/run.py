@@ -136,17 +136,16 @@ def compare_segmenters(text: str) -> dict:
     # as caogao cuts: both with its user dictionary, run by run, rjieba's runs of letters
     # and digits split as jieba splits them
     from caogao.text import segment as tk
-    blocks = sorted(set(tk._BLOCK_RE.findall(text)))
-    ours = tk._get_tokenizer()
-    same = sum(list(ours.cut(x)) == tk._normalise(tk._get_rjieba().cut(x)) for x in blocks)
+    blocks = sorted(set(tk.BLOCK_RE.findall(text)))
+    ours = tk.jieba_tokenizer()
+    same = sum(list(ours.cut(x)) == tk.normalise(tk.rjieba_segmenter().cut(x)) for x in blocks)
     return {"jieba_s": t1 - t0, "rjieba_s": t2 - t1, "token_agreement": agreement, "chars": len(text),
             "caogao_blocks_same": same / max(len(blocks), 1), "blocks": len(blocks)}
 
 
 def forget_build_cache(home: Path) -> None:
     """Remove caogao's build cache (segmented text, parsed reports, fitted model), not jieba's
-    dictionary cache nor the word store (jieba's dictionary on disk for tagging): both are made
-    once per machine and jieba version, whatever the corpus."""
+    dictionary cache: it is made once per machine and jieba version, whatever the corpus."""
     for f in home.glob("build-cache.sqlite*"):  # the file, its WAL, its working sets
         shutil.rmtree(f) if f.is_dir() else f.unlink()
 

@@ -271,9 +271,10 @@ def corpus_names() -> set[str]:
     a proper noun jieba does not know at all, standing just before 公司/项目/….
     """
     from caogao.paths import corpus_dir
-    from caogao.text.segment import _get_tokenizer, pos_tag
+    from caogao.text.postag import pos_tag
+    from caogao.text.segment import jieba_tokenizer
 
-    freq = _get_tokenizer().FREQ
+    freq = jieba_tokenizer().FREQ
     text = "\n".join(f.read_text(encoding="utf-8") for f in sorted(corpus_dir().glob("*.txt")))
     tags = pos_tag(text)
     names = set()
@@ -474,13 +475,11 @@ def test_an_unchanged_corpus_is_rebuilt_from_the_cache_alone(built_bank, tmp_pat
 ADDED = "今年还将新建智慧农业示范园，培育乡村振兴带头人。"
 
 
-def forget_in_process(mp) -> None:
+def forget_in_process() -> None:
     """Drop the words and tags this process remembers, as each `caogao bank build` starts afresh."""
-    from caogao.text import names
-    from caogao.text import segment as tokenize
-    mp.setattr(tokenize, "_blocks", {})
-    mp.setattr(tokenize, "_texts", {})
-    mp.setattr(names, "_tags", {})
+    from caogao.text import names, segment
+    segment.forget()
+    names.forget()
 
 
 @pytest.fixture(scope="module")
@@ -489,36 +488,40 @@ def edited_corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("edited")
     corpus = copy_reports(root / "corpus", "000", "003")
     with pytest.MonkeyPatch.context() as mp:
-        forget_in_process(mp)
+        forget_in_process()
         mp.setenv("CAOGAO_HOME", str(root / "before"))
         bankmod.build_bank(db=root / "before.sqlite", corpus=[corpus])
         report = next(corpus.glob("000_*"))
         report.write_text(report.read_text(encoding="utf-8") + "\n" + ADDED + "\n", encoding="utf-8")
-        mp.setenv("CAOGAO_HOME", str(root / "fresh"))  # no previous model: this build waits for the fit
-        mp.setattr("caogao.mining.labelling.any_shipped_model", lambda: None)
+        mp.setenv("CAOGAO_HOME", str(root / "fresh"))  # an empty build cache: all mined anew
+        forget_in_process()
         bankmod.build_bank(db=root / "fresh.sqlite", corpus=[corpus])
     return corpus, root / "before", root / "fresh.sqlite"
 
 
 def test_after_one_report_changed_only_its_new_text_is_segmented(edited_corpus, tmp_path, monkeypatch):
+    # What a rebuild segments and tags anew is what it adds to the build cache.
+    from caogao.bank.cache import Cache
     from caogao.corpus import files
-    from caogao.text import names
-    from caogao.text import segment as tokenize
     corpus, before, fresh = edited_corpus
     shutil.copytree(before, tmp_path / "home")
     monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("CAOGAO_NO_FORK", "1")  # all in this process, where the calls are seen
-    forget_in_process(monkeypatch)
-    cut, tagged, decoded = [], [], []
-    real_cut, real_tag, real_read = tokenize._cut_blocks, names._tag_clauses, files.read_text
-    monkeypatch.setattr(tokenize, "_cut_blocks", lambda blocks: cut.extend(blocks) or real_cut(blocks))
-    monkeypatch.setattr(names, "_tag_clauses", lambda clauses: tagged.extend(clauses) or real_tag(clauses))
+    forget_in_process()
+    stored: dict[str, list[str]] = {}
+    decoded = []
+    real_put, real_read = Cache.put_many, files.read_text
+
+    def put_many(self, namespace, items):
+        stored.setdefault(namespace.split("/")[0], []).extend(items)
+        return real_put(self, namespace, items)
+
+    monkeypatch.setattr(Cache, "put_many", put_many)
     monkeypatch.setattr(files, "read_text", lambda path: decoded.append(Path(path).name) or real_read(path))
     bankmod.build_bank(db=tmp_path / "bank.sqlite", corpus=[corpus])
     assert [name[:4] for name in decoded] == ["000_"]  # the unchanged report was not decoded again
-    assert any("智慧农业示范园" in block for block in cut)  # the new text was read …
-    assert all(block in ADDED for block in cut)  # … and nothing else was segmented again
-    assert all(clause in ADDED for clause in tagged)
+    assert any("智慧农业示范园" in block for block in stored["cut"])  # the new text was read …
+    assert all(block in ADDED for block in stored["cut"])  # … and nothing else was segmented again
+    assert all(clause in ADDED for clause in stored.get("pos", []))
     assert bank_content(tmp_path / "bank.sqlite") == bank_content(fresh)
 
 
@@ -535,32 +538,14 @@ def test_a_corrupt_build_cache_is_rebuilt_not_a_crash(edited_corpus, tmp_path, m
     c.close()
 
 
-@pytest.mark.parametrize("guess", ["right", "wrong", "shipped"])
-def test_an_edited_corpus_gets_the_bank_a_fresh_build_would_give(edited_corpus, tmp_path, monkeypatch, guess):
-    # The classifier is fitted on the other core while mining goes on with a provisional model:
-    # after an edit the corpus's previous one; on an office's first build ("shipped": nothing
-    # built before) the shipped corpus's. Whether it labels every unit the same or not, the
-    # bank must be the one a build that waited for the fit gives.
-    from caogao.mining.labelling import Labelling
-
+def test_an_edited_corpus_gets_the_bank_a_fresh_build_would_give(edited_corpus, tmp_path, monkeypatch):
+    # A rebuild after an edit reuses what the build before kept (words, tags, the classifier
+    # when its training rows hardly changed) and fits anew otherwise: the bank is a fresh build's.
     corpus, before, fresh = edited_corpus
-    if guess == "shipped":
-        forget_in_process(monkeypatch)
-    else:
-        shutil.copytree(before, tmp_path / "home")
+    shutil.copytree(before, tmp_path / "home")
     monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
-    provisional, real_label = [], Labelling.label
-
-    def label(self, **kw):
-        real_label(self, **kw)
-        provisional.append(self.provisional)
-        if self.provisional and guess == "wrong":
-            for u in self._open:
-                u.label = "经济发展"
-
-    monkeypatch.setattr(Labelling, "label", label)
+    forget_in_process()
     bankmod.build_bank(db=tmp_path / "after.sqlite", corpus=[corpus])
-    assert provisional == [True]
     assert bank_content(tmp_path / "after.sqlite") == bank_content(fresh)
 
 

@@ -6,7 +6,9 @@ import re
 
 import pytest
 
-from caogao.mining.miner import mine, shape, shared_prefix, slot_text, specific_reason
+from caogao.mining.miner import mine
+from caogao.mining.shapes import shape, shared_prefix
+from caogao.mining.slots import slot_text, specific_reason
 from caogao.mining.taxonomy import ALL_TYPES, KINDS, PART_TYPES
 
 FIGURE_SLOTS = {"金额", "百分比", "百分点", "数量", "面积", "长度", "月份", "某年"}
@@ -63,7 +65,7 @@ def test_unit_and_hierarchy_become_named_slots():
 
 def corpus_names(reports) -> set[str]:
     """Place and firm names, found independently of the miner: POS over whole texts plus suffixes."""
-    from caogao.text.segment import pos_tag
+    from caogao.text.postag import pos_tag
 
     places, firms = ("村", "镇", "社区", "街道"), ("公司", "合作社", "园区", "项目", "工程")
     proper = ("ns", "nr", "nz", "nt")
@@ -170,11 +172,11 @@ def test_too_little_text_is_a_clear_error_not_a_crash():
 def test_rjieba_and_jieba_cut_the_corpus_alike(reports):
     """The bank must not depend on which segmenter is installed: rjieba, as caogao uses it, cuts as jieba does."""
     pytest.importorskip("rjieba")
-    from caogao.text import segment as tokenize
-    runs = sorted({b for r in reports for b in tokenize._BLOCK_RE.findall(r.text)})
-    jieba_cut, rjieba_cut = tokenize._get_tokenizer().cut, tokenize._get_rjieba().cut
+    from caogao.text import segment
+    runs = sorted({b for r in reports for b in segment.BLOCK_RE.findall(r.text)})
+    jieba_cut, rjieba_cut = segment.jieba_tokenizer().cut, segment.rjieba_segmenter().cut
     assert len(runs) > 5000
-    assert [b for b in runs if list(jieba_cut(b)) != tokenize._normalise(rjieba_cut(b))] == []
+    assert [b for b in runs if list(jieba_cut(b)) != segment.normalise(rjieba_cut(b))] == []
 
 
 def test_a_report_repeated_word_for_word_credits_every_copy(reports):
@@ -223,3 +225,18 @@ def test_the_superior_is_the_county_or_district_mentioned_else_the_city():
     assert superior_level("在市委、区委区政府的坚强领导下") == "区"
     assert superior_level("在市委、市政府的坚强领导下") == "市"
     assert superior_level("在上级党委的坚强领导下") == "县"
+
+
+def test_a_home_where_jieba_cannot_keep_its_cache_costs_no_traceback(tmp_path):
+    # jieba logs a traceback when it cannot write its dictionary cache (a read-only home); the
+    # cache only saves time, so the user sees nothing.
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "jieba.cache").mkdir()  # where jieba's cache file goes: unwritable, even by root
+    code = "from caogao.text.postag import pos_tag; print(pos_tag('桂花村污水管网建成投用')[0][0])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, CAOGAO_HOME=str(tmp_path)))
+    assert done.returncode == 0 and done.stdout.strip() == "桂花"
+    assert done.stderr == ""

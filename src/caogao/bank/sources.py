@@ -30,8 +30,6 @@ from caogao.bank.store import SCHEMA_VERSION
 from caogao.corpus.files import SUPPORTED, list_files
 from caogao.corpus.report import Part, Report, Section
 
-_PARALLEL_CHARS = 300_000  # ~0.2 s of parsing: below this a worker costs more than it saves
-
 
 def content_digest(data: bytes) -> str:
     """What a file is known by, in the build cache and in a bank's fingerprint."""
@@ -143,7 +141,7 @@ def decode(value: str) -> list[Report] | None:
 
 
 def _parse_all(pairs: list[tuple[str, str]]) -> list[list[Report]]:
-    """``parse_file`` over (text, file name) pairs (module-level: a forked worker runs it too)."""
+    """``parse_file`` over (text, file name) pairs."""
     from caogao.corpus.parse import parse_file
 
     return [parse_file(text, name) for text, name in pairs]
@@ -162,7 +160,6 @@ def load(paths: Sequence[str | os.PathLike], *,
     (decoding 10 MB of reports costs 0.2 s).
     """
     from caogao.bank.cache import default_cache
-    from caogao.bank.parallel import split_map
     from caogao.corpus.files import nothing_read, read_text, skipped
     from caogao.corpus.parse import gather
     from caogao.errors import InputError
@@ -203,8 +200,7 @@ def load(paths: Sequence[str | os.PathLike], *,
     if not pairs:
         raise nothing_read(warnings)
     if missing:
-        fresh = split_map(_parse_all, list(missing.values()), cost=lambda pair: len(pair[0]),
-                          min_cost=_PARALLEL_CHARS)
+        fresh = _parse_all(list(missing.values()))
         new = dict(zip(missing, fresh))
         cache.put_many(namespace, {k: encode(v) for k, v in new.items() if k not in uncached})
         parsed.update(new)

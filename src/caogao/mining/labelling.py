@@ -13,7 +13,7 @@ whose training rows differ from those a cached model was fitted on by at most
 ``MODEL_DRIFT`` of their weight (one report edited among hundreds) keeps that
 model too: refitting on the 0.1 % of rows an edit changes would cost more than
 the rest of the rebuild and change almost nothing. ``refit=True`` fits anew.
-A fit that is needed runs on the other core while the miner goes on.
+A fit that is needed runs in a worker process while the miner goes on.
 
 The model fitted on the shipped corpus ships too (``data/model-<key>.json.gz``,
 written by ``python -m caogao.mining.labelling``): a first build of the shipped
@@ -29,8 +29,12 @@ import functools
 import gzip
 import hashlib
 import json
+import multiprocessing
 import os
+import threading
+import time
 from collections import Counter
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Callable, Iterable, Sequence
 
 from caogao.mining.classifier import LinearModel, SectionClassifier, unit_text, weak_label
@@ -194,16 +198,6 @@ def shipped_model(key: str) -> dict | None:
     return None
 
 
-def any_shipped_model() -> dict | None:
-    """The shipped corpus's model whatever its key: a stand-in while a fit runs (``label``),
-    never a result (the units are labelled again by the fitted model)."""
-    from caogao.paths import data_dir
-
-    with contextlib.suppress(OSError, StopIteration):
-        return shipped_model(next(data_dir().glob("model-*.json.gz")).name[len("model-"):-len(".json.gz")])
-    return None
-
-
 def fitted_on(texts: list[str], labels: list[str], weights: list[float]) -> dict:
     """What a model's key is made of, the training rows as one digest (the shipped model records it)."""
     from caogao.bank.cache import package_version
@@ -239,6 +233,62 @@ def ship_model(corpus: Sequence[str | os.PathLike] | None = None) -> "os.PathLik
     return target
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _end_with_parent(parent: int) -> None:
+    """In the fit's worker: end it soon after the process that started it is gone (killed), rather
+    than finish a fit nobody waits for."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class _Fit:
+    """``fit_weights(texts, labels, weights)`` in a worker process on the other core, while the
+    miner segments and tags; ``result()`` waits for it.
+
+    Saves the fit's time (most of it importing scikit-learn) from a build that needs a fit: an
+    office's first build of its own reports took 2.5 s without it, 1.8 s with it. Where there is
+    one core, no fork (or ``CAOGAO_NO_FORK=1``), or the worker fails, ``result()`` fits here:
+    the same weights, later. A Ctrl-C reaches the worker too; a killed build's worker ends
+    within a second (``_end_with_parent``).
+    """
+
+    def __init__(self, *rows: list) -> None:
+        self._rows = rows
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future | None = None
+        if os.environ.get("CAOGAO_NO_FORK") or "fork" not in multiprocessing.get_all_start_methods() \
+                or _cores() < 2:
+            return
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_end_with_parent, initargs=(os.getpid(),))
+            self._future = self._pool.submit(fit_weights, *rows)
+        except OSError:
+            self._pool = self._future = None
+
+    def result(self) -> dict:
+        if self._future is None:
+            return fit_weights(*self._rows)
+        try:
+            return self._future.result()
+        except Exception:  # a killed worker, an unpicklable result: fitted here instead
+            return fit_weights(*self._rows)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+            self._pool = self._future = None
+
+
 class Labelling:
     """Types for report units: weak labels at once, the classifier's at ``label()``.
 
@@ -249,16 +299,11 @@ class Labelling:
 
     A corpus whose training rows changed by at most ``MODEL_DRIFT`` keeps
     the model it had (``reused`` tells by how much they changed). A bigger
-    change needs a new fit (1.4 s of importing scikit-learn alone) whose
-    labels are nearly always those of the corpus's previous model.
-    ``label(provisional=True)`` labels with that previous model and lets the
-    miner go on; ``settle()`` then waits for the fit and says whether any
-    label changed, in which case the miner mines again. The bank is the same
-    as if it had waited.
+    change needs a new fit (1.4 s of importing scikit-learn alone), which
+    runs in a worker process (``_Fit``) until ``label()`` needs it.
     """
 
     def __init__(self, units: list, *, refit: bool = False) -> None:
-        from caogao.bank.parallel import background
         from caogao.bank.cache import default_cache
 
         _weak_label(units)
@@ -275,9 +320,8 @@ class Labelling:
         self.weights_text: str | None = None  # the weights as the bank stores them, when at hand
         self.weights = self._cached(cache, self.key)
         self.reused: float | None = None  # the training rows' drift from a reused model's
-        self.provisional = False
         self._rows = (texts, labels, weights)
-        self._job = None
+        self._job: _Fit | None = None
         if self.weights is None and not refit:
             self.weights = shipped_model(self.key)
             if self.weights is not None:  # as if fitted here, for later builds to reuse
@@ -290,7 +334,7 @@ class Labelling:
                 self.weights = self._cached(cache, latest) or shipped_model(latest)
                 self.reused = share if self.weights is not None else None
         if self.weights is None:
-            self._job = background(fit_weights, texts, labels, weights)
+            self._job = _Fit(texts, labels, weights)
 
     def _cached(self, cache, key: str) -> dict | None:
         """The weights the cache keeps under ``key``, and their text (a build writes it to the
@@ -336,32 +380,9 @@ class Labelling:
         for u, label in zip(self._open, labels):
             u.label = label
 
-    def label(self, *, provisional: bool = False) -> None:
-        """Label every open unit: with the fitted model, or, when ``provisional`` and the fit
-        is still running, with the previous model of the same reports if there is one, else
-        the shipped corpus's (a first build of an office's reports mines while the fit runs)."""
-        from caogao.bank.cache import default_cache
-
-        if provisional and self.weights is None:
-            cache = default_cache()
-            latest = cache.get("model-latest", self._corpus) or ""
-            previous = _load_weights(cache.get("model", latest)) or shipped_model(latest) or any_shipped_model()
-            if previous is not None:
-                self._apply(self._labels(previous))
-                self.provisional = True
-                return
+    def label(self) -> None:
+        """Label every open unit with the fitted model (waiting for the fit, if it runs)."""
         self._apply(self._labels(self._fitted()))
-
-    def settle(self) -> bool:
-        """After a provisional ``label()``: wait for the fit; False when it changed any label
-        (the units now carry the fitted model's labels)."""
-        if not self.provisional:
-            return True
-        self.provisional = False
-        before = [u.label for u in self._open]
-        after = self._labels(self._fitted())
-        self._apply(after)
-        return after == before
 
     def finish(self) -> dict:
         """Label every open unit with the fitted model; returns its weights (the bank stores them)."""

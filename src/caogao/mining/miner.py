@@ -29,11 +29,9 @@ from typing import Callable
 
 from caogao.errors import BankError
 from caogao.corpus.report import Report, split_sentences
-# The miner's parts live in .slots and .units; shape, slot_text, specific_reason … are
-# imported from here too (compose, tests), so this module names them all.
-from caogao.mining.slots import (_SLOT, GENERIC_SLOTS, GenericCheck, has_figure, shape, shared_prefix,  # noqa: F401
-                    slot_text, slots, specific_reason, strip_ordinal, superior_level)
-from caogao.mining.units import _Unit, sentences, town_of, units_of
+from caogao.mining.shapes import shape, shared_prefix, strip_ordinal
+from caogao.mining.slots import SLOT_NAME_RE, GENERIC_SLOTS, GenericCheck, has_figure, slot_text, slots, superior_level
+from caogao.mining.units import Unit, sentences, town_of, units_of
 
 Progress = Callable[[str, int, int], None]
 
@@ -86,7 +84,7 @@ class _Collector:
     put in corpus order only when the phrases are made.
     """
 
-    def __init__(self, units: list[_Unit]) -> None:
+    def __init__(self, units: list[Unit]) -> None:
         self._units = units
         self.places: list[Source] = []  # made by phrases(), one per report and heading
         self._shapes: dict[tuple[str, str, str], str] = {}
@@ -127,7 +125,7 @@ class _Collector:
 @functools.lru_cache(maxsize=262_144)
 def _plain_clause(clause: str) -> bool:
     """A clause worth counting across reports: wording, not figures or names of slots only."""
-    rest = _SLOT.sub("", clause)
+    rest = SLOT_NAME_RE.sub("", clause)
     return (6 <= len(clause) <= 40 and len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 4
             and not re.search(r"[0-9０-９XxＸｘ“”\"]", clause)
             and all(s in GENERIC_SLOTS for s in slots(clause)))
@@ -157,7 +155,7 @@ def _pruned(sentence: str, reason: "GenericCheck") -> str | None:
     return "".join(keep).rstrip("，；") + end
 
 
-def _collect(units: list[_Unit], contexts: dict[str, dict],
+def _collect(units: list[Unit], contexts: dict[str, dict],
              reason: GenericCheck) -> tuple[_Collector, dict[str, list[int]]]:
     col = _Collector(units)
     # a big corpus repeats units word for word (and a report its context): read each text once
@@ -198,7 +196,7 @@ def _collect(units: list[_Unit], contexts: dict[str, dict],
     return col, clauses
 
 
-def _bodies(groups: dict[tuple, list[int]], units: list[_Unit], contexts: dict[str, dict],
+def _bodies(groups: dict[tuple, list[int]], units: list[Unit], contexts: dict[str, dict],
             reason: GenericCheck) -> dict[tuple, tuple[list[tuple[str, str]], list[str]]]:
     """``_body_phrases`` of each group of units sharing (kind, own text, section, context),
     through the build cache: a rebuild reads only the text it has not read.
@@ -242,7 +240,7 @@ def _with_pruned(texts: list[tuple[str, str]], reason: GenericCheck,
     return out
 
 
-def _body_phrases(u: _Unit, section: str, ctx: dict) -> tuple[list[tuple[str, str]], list[str]]:
+def _body_phrases(u: Unit, section: str, ctx: dict) -> tuple[list[tuple[str, str]], list[str]]:
     """Phrase candidates (text, kind) in a unit's own text, and its clauses worth counting across reports."""
     out: list[tuple[str, str]] = []
     plain: list[str] = []
@@ -261,7 +259,7 @@ def _body_phrases(u: _Unit, section: str, ctx: dict) -> tuple[list[tuple[str, st
     return out, plain
 
 
-def _recurring(col: _Collector, clauses: dict[str, list[int]], units: list[_Unit]) -> None:
+def _recurring(col: _Collector, clauses: dict[str, list[int]], units: list[Unit]) -> None:
     """Set phrases: clauses, and clause frames with a free middle, used by ≥ 2 reports."""
     from caogao.text.segment import segment_many
 
@@ -288,8 +286,8 @@ def _recurring(col: _Collector, clauses: dict[str, list[int]], units: list[_Unit
                         frames[key].extend(users)
                         middles[key].add("".join(toks[i:-j]))
                     continue
-                fixed = _SLOT.sub("", head + tail)
-                if len(fixed) >= 6 and len(_SLOT.sub("", tail)) >= 4 and not _SLOT.search(head):
+                fixed = SLOT_NAME_RE.sub("", head + tail)
+                if len(fixed) >= 6 and len(SLOT_NAME_RE.sub("", tail)) >= 4 and not SLOT_NAME_RE.search(head):
                     key = f"{head}…{tail}"
                     frames[key].extend(users)
                     middles[key].add("".join(toks[i:-j]))
@@ -324,7 +322,7 @@ def _add_set(col: _Collector, text: str, users: list[int], report_of: Callable[[
 class _Words:
     """The words of each unit (its heading and own text), each distinct text segmented once."""
 
-    def __init__(self, units: list[_Unit]) -> None:
+    def __init__(self, units: list[Unit]) -> None:
         from caogao.text.segment import segment_many
 
         self.texts = [u.heading + "。" + u.own for u in units]
@@ -332,7 +330,7 @@ class _Words:
         self.of = dict(zip(unique, segment_many(unique)))
 
 
-def _ctfidf(units: list[_Unit], words: _Words, names: set[str]) -> dict[str, dict[str, float]]:
+def _ctfidf(units: list[Unit], words: _Words, names: set[str]) -> dict[str, dict[str, float]]:
     """Class-based TF-IDF: a word's share of a type's text against its share of all text."""
     from caogao.text.segment import STOPWORDS
 
@@ -386,23 +384,21 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
     (``labelling.MODEL_DRIFT``).
     """
     from caogao.mining.labelling import Labelling
-    from caogao.text.names import start_corpus_names
+    from caogao.text.names import corpus_names
 
     say = progress or (lambda step, done, total: None)
-    # new clauses naming places and firms go to the tagger helper, if the build has one, now
-    names_of_corpus = start_corpus_names([r.text for r in reports], [r.text_key for r in reports])
     units = [u for r in reports for u in units_of(r)]
     contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)}
                 for r in reports}
-    try:  # a fit not in the cache starts on the other core at once; this one segments and tags meanwhile
+    try:  # a fit not in the cache starts in a worker at once; this process segments and tags meanwhile
         labelling = Labelling(units, refit=refit)
     except ValueError as exc:
         raise _too_little() from exc
     words = _Words(units)
     say("分词", 1, 4)
-    names = names_of_corpus()
+    names = corpus_names([r.text for r in reports], [r.text_key for r in reports])
     try:
-        labelling.label(provisional=True)  # a fit still running: mine with the reports' previous model
+        labelling.label()
     except ValueError as exc:
         raise _too_little() from exc
     say("分类", 2, 4)
@@ -411,12 +407,6 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
         names.update(n for n in (c["town"], stem) if len(n) >= 2 and not re.search("[Xx]", n))
     reason = GenericCheck(names)
     phrases, keywords, places = _phrases(units, contexts, words, reason, names, say)
-    try:
-        same = labelling.settle()
-    except ValueError as exc:
-        raise _too_little() from exc
-    if not same:  # the fitted model labels some unit otherwise: mine again with its labels
-        phrases, keywords, places = _phrases(units, contexts, words, reason, names, lambda *_: None)
     say("评分", 4, 4)
     classifier = ({"reused": True, "training_rows_changed": round(labelling.reused, 6)}
                   if labelling.reused is not None else {"reused": False})
@@ -425,7 +415,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
                  labels={u.path: u.label or "" for u in units}, classifier=classifier)
 
 
-def _phrases(units: list[_Unit], contexts: dict[str, dict], words: _Words, reason: GenericCheck,
+def _phrases(units: list[Unit], contexts: dict[str, dict], words: _Words, reason: GenericCheck,
              names: set[str], say: Progress) -> tuple[list[Phrase], dict[str, list[str]], list[Source]]:
     """Phrases, keywords and the phrases' places from labelled units: what mining does once
     every unit has its type."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 _SEP = re.compile(r"[、，,；;：:]")
-_QUOTES = re.compile(r"[“”\"‘’'「」『』]")
+QUOTES_RE = re.compile(r"[“”\"‘’'「」『』]")
 _ORDINAL = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+[、.．是]|"
     r"[0-9]+[、.．](?![0-9])|[（(][0-9]+[）)]|——|第[一二三四五六七八九十]+[，,、])\s*"
@@ -28,13 +28,13 @@ def breaks(heading: str) -> str:
     :func:`shape` counts ``、`` and ``，`` alike, as the corpus's parallel sets do;
     a check that one heading of a set is punctuated like the others needs them.
     """
-    marks = "".join(_SEP.findall(_QUOTES.sub("", strip_ordinal(heading))))
+    marks = "".join(_SEP.findall(QUOTES_RE.sub("", strip_ordinal(heading))))
     return marks.translate(str.maketrans(",;:", "，；："))
 
 
 def shared_prefix(headings: list[str]) -> str:
     """Leading characters (1–4) that every heading of a parallel set repeats."""
-    firsts = [_SEP.split(_QUOTES.sub("", strip_ordinal(h)))[0] for h in headings]
+    firsts = [_SEP.split(QUOTES_RE.sub("", strip_ordinal(h)))[0] for h in headings]
     if len(firsts) < 2:
         return ""
     for k in range(4, 0, -1):
@@ -52,7 +52,7 @@ def shape(heading: str, prefix: str = "", siblings: int = 4) -> str:
     of four or more unbroken headings repeats it, as ``在…中…`` does), ``*``
     for the free tail after the last break.
     """
-    segs = [s for s in _SEP.split(_QUOTES.sub("", strip_ordinal(heading))) if s]
+    segs = [s for s in _SEP.split(QUOTES_RE.sub("", strip_ordinal(heading))) if s]
     if not segs:
         return ""
     first = segs[0]

@@ -1,11 +1,9 @@
-"""Making mined wording reusable: slots, the generic check, heading shapes.
+"""Making mined wording reusable: slots and the generic check.
 
 A phrase mined from one town's report is lent to another only as a pattern:
 figures, the reporting unit, its hierarchy and the periods become named slots
 (``slot_text``); ``specific_reason`` says why a phrase still belongs to its own
-town (a figure, a redaction, a name); ``shape`` sums up a heading's rhythm so
-drafting can pick a parallel set. String rules only: drafting imports ``shape``
-without loading a segmenter.
+town (a figure, a redaction, a name). Heading shapes are ``shapes``'s.
 """
 
 from __future__ import annotations
@@ -14,6 +12,8 @@ import functools
 import re
 from typing import Iterable
 
+from caogao.mining.shapes import QUOTES_RE
+
 # ------------------------------------------------------------------ slots
 
 # Slots that drafting fills from the user's facts: they keep a phrase generic.
@@ -21,7 +21,7 @@ from typing import Iterable
 GENERIC_SLOTS = frozenset(
     {"单位", "上级", "上级党委", "上级政府", "本级党委", "本级政府", "本级人大", "时段", "下一时段", "年份"}
 )
-_SLOT = re.compile(r"\{([^{}]+)\}")
+SLOT_NAME_RE = re.compile(r"\{([^{}]+)\}")
 _N = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[Xx]{1,4}(?:\.[Xx]+)?)"
 _MORE = r"(?:多|余|近)?"
 _MEASURE = ("个|家|户|人次|人|名|条|座|所|处|场|次|件|项|头|只|吨|辆|间|套|台|批|期|支|位|起|宗|栋|"
@@ -98,7 +98,7 @@ def superior_level(text: str) -> str:
 
 
 def slots(text: str) -> list[str]:
-    return _SLOT.findall(text)
+    return SLOT_NAME_RE.findall(text)
 
 
 def specific_reason(text: str, names: set[str]) -> str | None:
@@ -135,12 +135,12 @@ class GenericCheck:
     def _before_names(text: str) -> str | None:
         if _DIGIT.search(text):
             return "数字"
-        if _REDACTION_X.search(_SLOT.sub("", text)):
+        if _REDACTION_X.search(SLOT_NAME_RE.sub("", text)):
             return "XX"
         bad = [s for s in slots(text) if s not in GENERIC_SLOTS]
         if bad:
             return f"{{{bad[0]}}}"
-        if _QUOTES.search(text):  # quoted names of local programmes and brands
+        if QUOTES_RE.search(text):  # quoted names of local programmes and brands
             return "引号"
         if "…" in text:  # a frame (在…的坚强领导下): its gap is the writer's, no slot drafting fills
             return "空缺"
@@ -156,29 +156,23 @@ class GenericCheck:
                 before = self._before_names(t)
                 if before is None:
                     self._clean.add(t)
-                    plain.append(_SLOT.sub("，", t))
+                    plain.append(SLOT_NAME_RE.sub("，", t))
                 else:
                     self._memo[t] = before  # the verdict, whatever the names
         return [p for p in dict.fromkeys(plain)
                 if p not in self._tagged and not (self._names and self._names.search(p))]
 
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """POS-tag in one batch the texts whose verdict will depend on tags."""
-        from caogao.text.names import prefetch_names
-
-        prefetch_names(self._needs_tags(texts))
-
     def judge_many(self, texts: Iterable[str]) -> None:
         """Look up, or tag in one batch, what many texts' verdicts need (build cache, by text)."""
         from caogao.text.names import names_in, prefetch_names
         from caogao.bank.cache import code_digest, default_cache
-        from caogao.text.segment import _pos_id
+        from caogao.text.postag import tagger_id
 
         wanted = self._needs_tags(texts)
         if not wanted:
             return
         cache = default_cache()  # names_in reads POS tags: the tagger and its dictionary are in the key
-        namespace = f"generic/{code_digest('mining.slots', 'mining.shapes', 'text.names', 'text.segment')}/{_pos_id()}"
+        namespace = f"generic/{code_digest('mining.slots', 'mining.shapes', 'text.names', 'text.postag', 'text.segment')}/{tagger_id()}"
         for plain, found in cache.get_many(namespace, wanted).items():
             self._tagged[plain] = found or None
         missing = [p for p in wanted if p not in self._tagged]
@@ -192,7 +186,7 @@ class GenericCheck:
             return self._memo[text]
         reason = None if text in self._clean else self._before_names(text)
         if reason is None:
-            plain = _SLOT.sub("，", text)
+            plain = SLOT_NAME_RE.sub("，", text)
             m = self._names.search(plain) if self._names else None
             if m:
                 reason = m.group(0)
@@ -204,10 +198,3 @@ class GenericCheck:
                 reason = self._tagged[plain]
         self._memo[text] = reason
         return reason
-
-
-# ------------------------------------------------------------------- shapes
-
-# Heading shapes live in their own small module: drafting needs them without
-# compiling the slot patterns above.
-from caogao.mining.shapes import _QUOTES, shape, shared_prefix, strip_ordinal  # noqa: E402,F401

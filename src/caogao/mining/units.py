@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from caogao.corpus.report import Report, Section, split_sentences
-from caogao.mining.slots import strip_ordinal
+from caogao.mining.shapes import strip_ordinal
 
 # -------------------------------------------------------------------- units
 
@@ -54,7 +54,7 @@ _SALUTATION = re.compile(r"^(?:各位[^。！？：:]{0,24}?[：:！!]|同志们
 
 
 @dataclass
-class _Unit:
+class Unit:
     path: str                 # report id / part / section numbers: "002_…#3/回顾/2.1"
     report: Report
     under: str                # the heading it sits under (for sources)
@@ -63,7 +63,7 @@ class _Unit:
     own: str                  # its own text, children excluded (figures come from here)
     kind: str                 # heading1 | heading2 | item | part
     label: str | None = None  # fixed by structure (part kinds), else labelling.Labelling decides
-    parent: "_Unit | None" = None
+    parent: "Unit | None" = None
     siblings: list[str] = field(default_factory=list)
     weak: str | None = None
 
@@ -98,11 +98,11 @@ def lead_clause(text: str) -> str:
     return clause.strip()
 
 
-def units_of(report: Report) -> list[_Unit]:
+def units_of(report: Report) -> list[Unit]:
     """Every part text, section and second-level unit of a report, with a path."""
     from caogao.mining.classifier import figure_density
 
-    out: list[_Unit] = []
+    out: list[Unit] = []
     for part in report.parts:
         pid, under = f"{report.id}/{part.name}", part.heading or part.name
         kind = _PART_KIND.get(part.name)
@@ -115,34 +115,34 @@ def units_of(report: Report) -> list[_Unit]:
             else:
                 parts = [(kind, part.text)]
             for k, text in parts:
-                out.append(_Unit(f"{pid}/{k}", report, under, "", text, text, "part", k))
+                out.append(Unit(f"{pid}/{k}", report, under, "", text, text, "part", k))
             if part.name == "存在问题":
                 for i, strand in enumerate(strands(part.text), 1):
-                    out.append(_Unit(f"{pid}/~{i}", report, under, lead_clause(strand), strand,
+                    out.append(Unit(f"{pid}/~{i}", report, under, lead_clause(strand), strand,
                                      "", "item", "存在问题"))
         fixed = kind if kind != "计划总述" else None
         heads = [s.heading for s in part.sections]
         for i, sec in enumerate(part.sections, 1):
-            unit = _Unit(f"{pid}/{i}", report, under, strip_ordinal(sec.heading), _full_text(sec), sec.text,
+            unit = Unit(f"{pid}/{i}", report, under, strip_ordinal(sec.heading), _full_text(sec), sec.text,
                          "item" if sec.marker.endswith("是") else "heading1", fixed, siblings=heads)
             out.append(unit)
             out.extend(_children(unit, sec))
     return out
 
 
-def _children(parent: _Unit, sec: Section) -> list[_Unit]:
-    out: list[_Unit] = []
+def _children(parent: Unit, sec: Section) -> list[Unit]:
+    out: list[Unit] = []
     heads = [c.heading for c in sec.children if not c.marker.endswith("是")]
     for j, child in enumerate(sec.children, 1):
         is_item = child.marker.endswith("是") or not child.heading
         heading = lead_clause(child.heading or child.text) if is_item else strip_ordinal(child.heading)
-        unit = _Unit(f"{parent.path}.{j}", parent.report, sec.heading, heading, _full_text(child), child.text,
+        unit = Unit(f"{parent.path}.{j}", parent.report, sec.heading, heading, _full_text(child), child.text,
                      "item" if is_item else "heading2", parent.label, parent, heads)
         out.append(unit)
         out.extend(_children(unit, child))
     # strands written inside the body rather than parsed as children
     for k, strand in enumerate(strands(sec.text), 1):
-        out.append(_Unit(f"{parent.path}~{k}", parent.report, sec.heading, lead_clause(strand),
+        out.append(Unit(f"{parent.path}~{k}", parent.report, sec.heading, lead_clause(strand),
                          strand, "", "item", parent.label, parent))
     return out
 

@@ -7,39 +7,28 @@ the unmistakable ones of a whole corpus, to look for in every phrase.
 
 POS tagging is the slow part of mining, so a clause's tags (with each word's
 dictionary frequency, which the rules also read) are kept in the build cache
-by content hash, and a batch of new clauses is tagged on two cores.
+by content hash: a rebuild tags only the clauses it has not tagged before.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Callable, Iterable
+from typing import Iterable
 
-from caogao.text.segment import (SLOT_RE, _get_tokenizer, _pos_id, _pos_tag_cached, _remember, load_tagger, pos_tag_with,
-                       tagger_loaded)
-
-_PARALLEL_TAG_CHARS = 20_000  # jieba tags ~50k characters a second; forking costs ~0.05 s
-
-# clause → (word, flag, dictionary frequency or -1 when not in the dictionary)
-Tagged = tuple[tuple[str, str, int], ...]
-_tags: dict[str, Tagged] = {}
+from caogao.text.postag import Tagged, tag, tagger_id
+from caogao.text.segment import SLOT_RE, Memory
 
 
-def _tag_clauses(clauses: list[str]) -> list[Tagged]:
-    """POS tags with word frequencies (module-level: a forked worker runs it too).
+@functools.cache
+def _memory() -> Memory:
+    """clause → its tags, as this process has them."""
+    return Memory()
 
-    A batch of up to ``wordstore.BATCH_CHARS``, when the whole dictionary is not
-    loaded here, is tagged with just the part of it the batch needs, read from
-    the word store.
-    """
-    from caogao.text import wordstore
-    if not tagger_loaded() and sum(map(len, clauses)) <= wordstore.BATCH_CHARS:
-        small = wordstore.tagger_for(clauses)
-        if small is not None:
-            pos, freq = small
-            return [tuple((w, f, freq.get(w, -1)) for w, f in pos_tag_with(pos, c)) for c in clauses]
-    freq = _get_tokenizer().FREQ
-    return [tuple((w, f, freq.get(w, -1)) for w, f in _pos_tag_cached(c)) for c in clauses]
+
+def forget() -> None:
+    """Drop the tags this process remembers (a test starting afresh, as each command does)."""
+    _memory.cache_clear()
 
 
 def _encode_tags(tags: Tagged) -> str:
@@ -61,10 +50,11 @@ def _lookup_tags(clauses: Iterable[str]) -> tuple[dict[str, Tagged], list[str]]:
     """Tags of those ``clauses`` not in memory that the build cache has; and the clauses still to tag."""
     from caogao.bank.cache import default_cache
 
-    wanted = [c for c in dict.fromkeys(clauses) if c not in _tags]
+    known = _memory()
+    wanted = [c for c in dict.fromkeys(clauses) if c not in known]
     found: dict[str, Tagged] = {}
     if wanted:
-        for clause, value in default_cache().get_many(f"pos/{_pos_id()}", wanted).items():
+        for clause, value in default_cache().get_many(f"pos/{tagger_id()}", wanted).items():
             tags = _decode_tags(value)
             if tags is not None:
                 found[clause] = tags
@@ -74,21 +64,12 @@ def _lookup_tags(clauses: Iterable[str]) -> tuple[dict[str, Tagged], list[str]]:
 def _store_tags(new: dict[str, Tagged]) -> None:
     from caogao.bank.cache import default_cache
 
-    default_cache().put_many(f"pos/{_pos_id()}", {c: _encode_tags(t) for c, t in new.items()})
+    default_cache().put_many(f"pos/{tagger_id()}", {c: _encode_tags(t) for c, t in new.items()})
 
 
 def _tag_missing(missing: list[str]) -> dict[str, Tagged]:
-    """Tag clauses known nowhere: on two cores when many, else here or by the tagger helper."""
-    from caogao.text import wordstore
-    from caogao.bank.parallel import split_map
-
-    total = sum(map(len, missing))
-    if len(missing) > 1 and total >= _PARALLEL_TAG_CHARS:
-        # before forking, so the worker inherits it: the word store's tagger when each
-        # half is a batch it serves, else the whole dictionary
-        load_tagger(whole=total > 2 * wordstore.BATCH_CHARS)
-    new = dict(zip(missing, split_map(_tag_clauses, missing, cost=len, min_cost=_PARALLEL_TAG_CHARS,
-                                      helper="tagger", ready_here=tagger_loaded())))
+    """Tag clauses known nowhere, and keep their tags in the build cache."""
+    new = {c: tag(c) for c in missing}
     _store_tags(new)
     return new
 
@@ -97,43 +78,15 @@ def _ensure_tags(clauses: Iterable[str]) -> None:
     found, missing = _lookup_tags(clauses)
     if missing:
         found.update(_tag_missing(missing))
-    _remember(_tags, found)
-
-
-def _start_tags(clauses: list[str]):
-    """Look the clauses' tags up, and send those still to tag to the build's tagger helper, if
-    it has one and they are a batch the word store serves. ``_finish_tags`` completes it."""
-    from caogao.text import wordstore
-    from caogao.bank.parallel import submit_to_helper
-
-    found, missing = _lookup_tags(clauses)
-    _remember(_tags, found)
-    job = None
-    if missing and not tagger_loaded() and sum(map(len, missing)) <= wordstore.BATCH_CHARS:
-        job = submit_to_helper("tagger", _tag_clauses, missing)
-    return missing, job
-
-
-def _finish_tags(started) -> None:
-    """Have every clause ``_start_tags`` was given tagged: by the helper it was sent to, else here."""
-    missing, job = started
-    if not missing:
-        return
-    tags = job.result() if job is not None else None
-    if tags is not None and len(tags) == len(missing):
-        new = dict(zip(missing, tags))
-        _store_tags(new)
-    else:
-        new = _tag_missing(missing)
-    _remember(_tags, new)
+    _memory().remember(found)
 
 
 def _clause_tags(clause: str) -> Tagged:
-    tags = _tags.get(clause)
+    tags = _memory().get(clause)
     if tags is None:
         _ensure_tags([clause])
-        tags = _tags.get(clause)
-    return tags if tags is not None else _tag_clauses([clause])[0]
+        tags = _memory().get(clause)
+    return tags if tags is not None else tag(clause)
 
 
 # ------------------------------------------------------------------ names
@@ -155,7 +108,7 @@ def _clauses(text: str) -> list[str]:
 
 
 def prefetch_names(texts: Iterable[str]) -> None:
-    """Tag, in one batch, every clause ``names_in`` will read in ``texts`` (cache, then two cores)."""
+    """Tag, in one batch, every clause ``names_in`` will read in ``texts`` (build cache, else jieba)."""
     _ensure_tags(c for t in texts for c in _clauses(t))
 
 
@@ -188,7 +141,7 @@ def names_in(text: str) -> list[str]:
     return [name for clause in _clauses(text) for name, _ in _names(clause)]
 
 
-def corpus_names(texts: Iterable[str]) -> set[str]:
+def corpus_names(texts: Iterable[str], keys: Iterable[str] | None = None) -> set[str]:
     """Names of villages, towns, firms and projects in a corpus, to look for in every phrase.
 
     Names that ``names_in`` finds in clauses mentioning a place or firm suffix
@@ -197,14 +150,6 @@ def corpus_names(texts: Iterable[str]) -> set[str]:
     to jieba's dictionary (汾口). Short dictionary words tagged as names in one
     context (保安, 青山) are left to the check of each phrase in its own context.
     Each text's names are kept in the build cache: a rebuild reads only new text.
-    """
-    return start_corpus_names(texts)()
-
-
-def start_corpus_names(texts: Iterable[str], keys: Iterable[str] | None = None) -> Callable[[], set[str]]:
-    """``corpus_names`` in two steps. This one looks up what is known and sends the clauses
-    still to tag to the build's tagger helper, if there is one; the function it returns
-    gives the names. Meanwhile the caller can go on (labelling, segmenting).
 
     ``keys``, one per text, name the texts in the cache instead of the texts themselves
     (``Report.text_key``; "" for none): hashing 10 MB of reports took 0.04 s of a rebuild.
@@ -213,20 +158,15 @@ def start_corpus_names(texts: Iterable[str], keys: Iterable[str] | None = None) 
 
     texts = list(texts)
     by_key = dict(zip((k or t for k, t in zip(keys, texts)) if keys is not None else texts, texts))
-    cache, namespace = default_cache(), f"names/{_pos_id()}/{code_digest('text.names', 'text.segment')}"
+    cache = default_cache()
+    namespace = f"names/{tagger_id()}/{code_digest('text.names', 'text.postag', 'text.segment')}"
     found = {k: set(v.split("\n")) - {""} for k, v in cache.get_many(namespace, by_key).items()}
     pieces = {k: _suffix_clauses(t) for k, t in by_key.items() if k not in found}
-    started = _start_tags([c for clauses in pieces.values() for c in clauses])
-
-    def finish() -> set[str]:
-        if pieces:
-            _finish_tags(started)
-            new = _names_of_texts(pieces)
-            cache.put_many(namespace, {k: "\n".join(sorted(v)) for k, v in new.items()})
-            found.update(new)
-        return {n for k in by_key for n in found[k] if not re.search(r"[XxＸｘ]", n)}
-
-    return finish
+    if pieces:
+        new = _names_of_texts(pieces)
+        cache.put_many(namespace, {k: "\n".join(sorted(v)) for k, v in new.items()})
+        found.update(new)
+    return {n for k in by_key for n in found[k] if not re.search(r"[XxＸｘ]", n)}
 
 
 _SUFFIX_RE = re.compile("|".join(PLACE_SUFFIXES + FIRM_SUFFIXES))
