@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from caogao.mining.classifier import LinearModel, SectionClassifier, weak_label
-from caogao.mining.labelling import evaluate_lor, training_set, weak_rows
+from caogao.mining.evaluation import evaluate_lor
+from caogao.mining.labelling import training_set, weak_rows
 from caogao.mining.taxonomy import ALL_TYPES, SECTION_TYPES
 
 GOLD = Path(__file__).parent / "data" / "gold.tsv"

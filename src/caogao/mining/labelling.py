@@ -1,10 +1,10 @@
-"""Labelling the units of a corpus for the miner, and checking the labels against hand labels.
+"""Labelling the units of a corpus for the miner.
 
 Every section and second-level unit of every report gets a type. Units are
 labelled weakly from the seed lexicon and from a report's structure
 (``classify.weak_label``); a ``SectionClassifier`` then learns from those
-labels and labels the open units (``Labelling``). ``evaluate_lor`` measures
-the classifier against hand labels, one report held out at a time.
+labels and labels the open units (``Labelling``). ``mining.evaluation``
+measures the classifier against hand labels.
 
 Fitting is the expensive part (importing scikit-learn alone takes 1.4 s), so
 the fitted weights are kept in the build cache by a hash of the training
@@ -29,14 +29,11 @@ import functools
 import gzip
 import hashlib
 import json
-import multiprocessing
 import os
-import threading
-import time
 from collections import Counter
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
+from caogao.mining.background import BackgroundFit
 from caogao.mining.classifier import LinearModel, SectionClassifier, unit_text, weak_label
 from caogao.corpus.report import split_sentences
 from caogao.mining.taxonomy import SECTION_TYPES
@@ -233,62 +230,6 @@ def ship_model(corpus: Sequence[str | os.PathLike] | None = None) -> "os.PathLik
     return target
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-def _end_with_parent(parent: int) -> None:
-    """In the fit's worker: end it soon after the process that started it is gone (killed), rather
-    than finish a fit nobody waits for."""
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-class _Fit:
-    """``fit_weights(texts, labels, weights)`` in a worker process on the other core, while the
-    miner segments and tags; ``result()`` waits for it.
-
-    Saves the fit's time (most of it importing scikit-learn) from a build that needs a fit: an
-    office's first build of its own reports took 2.5 s without it, 1.8 s with it. Where there is
-    one core, no fork (or ``CAOGAO_NO_FORK=1``), or the worker fails, ``result()`` fits here:
-    the same weights, later. A Ctrl-C reaches the worker too; a killed build's worker ends
-    within a second (``_end_with_parent``).
-    """
-
-    def __init__(self, *rows: list) -> None:
-        self._rows = rows
-        self._pool: ProcessPoolExecutor | None = None
-        self._future: Future | None = None
-        if os.environ.get("CAOGAO_NO_FORK") or "fork" not in multiprocessing.get_all_start_methods() \
-                or _cores() < 2:
-            return
-        try:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_end_with_parent, initargs=(os.getpid(),))
-            self._future = self._pool.submit(fit_weights, *rows)
-        except OSError:
-            self._pool = self._future = None
-
-    def result(self) -> dict:
-        if self._future is None:
-            return fit_weights(*self._rows)
-        try:
-            return self._future.result()
-        except Exception:  # a killed worker, an unpicklable result: fitted here instead
-            return fit_weights(*self._rows)
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
-            self._pool = self._future = None
-
-
 class Labelling:
     """Types for report units: weak labels at once, the classifier's at ``label()``.
 
@@ -300,7 +241,7 @@ class Labelling:
     A corpus whose training rows changed by at most ``MODEL_DRIFT`` keeps
     the model it had (``reused`` tells by how much they changed). A bigger
     change needs a new fit (1.4 s of importing scikit-learn alone), which
-    runs in a worker process (``_Fit``) until ``label()`` needs it.
+    runs in a worker process (``BackgroundFit``) until ``label()`` needs it.
     """
 
     def __init__(self, units: list, *, refit: bool = False) -> None:
@@ -321,7 +262,7 @@ class Labelling:
         self.weights = self._cached(cache, self.key)
         self.reused: float | None = None  # the training rows' drift from a reused model's
         self._rows = (texts, labels, weights)
-        self._job: _Fit | None = None
+        self._job: BackgroundFit | None = None
         if self.weights is None and not refit:
             self.weights = shipped_model(self.key)
             if self.weights is not None:  # as if fitted here, for later builds to reuse
@@ -334,7 +275,7 @@ class Labelling:
                 self.weights = self._cached(cache, latest) or shipped_model(latest)
                 self.reused = share if self.weights is not None else None
         if self.weights is None:
-            self._job = _Fit(texts, labels, weights)
+            self._job = BackgroundFit(fit_weights, texts, labels, weights)
 
     def _cached(self, cache, key: str) -> dict | None:
         """The weights the cache keeps under ``key``, and their text (a build writes it to the
@@ -396,45 +337,6 @@ def label_units(units: list) -> dict:
     Returns the fitted classifier's weights (the bank stores them).
     """
     return Labelling(units).finish()
-
-
-def evaluate_lor(gold_rows: Iterable[tuple[str, str, str]], *,
-                 weak: Iterable[tuple[str, str, str]] = (),
-                 make: Callable[[], SectionClassifier] = SectionClassifier) -> float:
-    """Leave-one-report-out accuracy on hand-labelled rows ``(report_id, text, label)``.
-
-    For each report, train on the other reports' gold and weak rows (as
-    ``training_set`` gives them to the miner's fit), predict the held-out
-    report's gold rows.
-    """
-    gold = list(gold_rows)
-    weak = list(weak)
-    if not gold:
-        raise ValueError("no gold rows")
-    right = 0
-    for rid in sorted({r[0] for r in gold}):
-        texts, labels, weights = training_set(r for r in gold + weak if r[0] != rid)
-        test = [(t, y) for r, t, y in gold if r == rid]
-        clf = make().fit(texts, labels, weights)
-        predicted = clf.predict([t for t, _ in test])
-        right += sum(p == y for p, (_, y) in zip(predicted, test))
-    return right / len(gold)
-
-
-def evaluate_gold(gold: str | os.PathLike, corpus: Sequence[str | os.PathLike] | None = None) -> float:
-    """``evaluate_lor`` of the hand labels in ``gold`` (report id, text, label per tab-separated
-    line; # comments) against weak rows of ``corpus`` (default: the shipped corpus)."""
-    from pathlib import Path
-
-    from caogao.corpus.parse import load_corpus
-
-    rows = []
-    for line in Path(gold).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rid, text, label = line.split("\t")
-            rows.append((rid, text, label))
-    reports, _ = load_corpus(corpus)
-    return evaluate_lor(rows, weak=weak_rows(reports))
 
 
 if __name__ == "__main__":
