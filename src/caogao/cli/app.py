@@ -68,8 +68,19 @@ def main() -> None:
 
 
 def run() -> None:
-    """The ``caogao`` program."""
-    main()
+    """The ``caogao`` program.
+
+    Before the interpreter shuts down, every object is moved out of the cyclic garbage
+    collector's reach (``gc.freeze``): shutdown otherwise collects all of them once more,
+    0.03 s of a 0.2 s draft and 0.1 s of a bank build (``make bench``). Objects are still
+    freed and files closed as usual; only the last, pointless cycle search is skipped.
+    """
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 # The commands below import their library modules inside the function body:
