@@ -35,10 +35,11 @@ bench: $(STAMP)
 	$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# The classifier fitted on the shipped corpus ships with it (src/caogao/data/model-*.json.gz), so a first
-# build needs no fit; after changing the corpus, the user dictionary or the classifier, fit it again here.
+# The classifier fitted on the shipped corpus and its clauses' POS tags ship with it (src/caogao/data/model-*.json.gz,
+# tags-*.json.gz): a first build needs no fit and no tagger. After changing the corpus, the user dictionary,
+# the classifier or the name rules, or upgrading jieba, rjieba or scikit-learn, make them again here.
 model: $(STAMP)
-	$(BIN)/python -m caogao.mining.labelling
+	$(BIN)/python -m caogao.bank.ship
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -339,5 +339,3 @@ def label_units(units: list) -> dict:
     return Labelling(units).finish()
 
 
-if __name__ == "__main__":
-    print(ship_model())

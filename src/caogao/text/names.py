@@ -26,6 +26,11 @@ def _memory() -> Memory:
     return Memory()
 
 
+def remembered_clauses() -> list[str]:
+    """Every clause this process has the tags of (``make model`` ships those of the shipped corpus)."""
+    return list(_memory())
+
+
 def forget() -> None:
     """Drop the tags this process remembers (a test starting afresh, as each command does)."""
     _memory.cache_clear()
