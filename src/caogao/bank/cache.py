@@ -26,6 +26,9 @@ from caogao.paths import home
 FILE_NAME = "build-cache.sqlite"
 MAX_BYTES = 256 * 1024 * 1024
 _BATCH = 900  # stay under SQLite's bound-parameter limit
+# WAL: reads go on while another build writes; NORMAL: losing the last writes costs time only
+_SCHEMA = """PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value TEXT) WITHOUT ROWID;"""
 MEMORY_LIMIT = 500_000  # entries a long-lived process (tests, a server) keeps in ``memory``
 
 
@@ -76,12 +79,15 @@ class Cache:
                 if self._pid != os.getpid():  # a forked worker opens its own, leaving its parent's be
                     if self._conn is not None:
                         _inherited.append(self._conn)
-                    self._conn, self._pid = self._open(), os.getpid()
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+                    self._pid = os.getpid()
+                    self._conn.executescript(_SCHEMA)
                 return work(self._conn)
             except sqlite3.DatabaseError as exc:
                 if "locked" in str(exc) or "busy" in str(exc):  # another build is writing
                     return None
-                if self._conn is not None:
+                if self._conn is not None and self._pid == os.getpid():
                     self._conn.close()
                 self._conn, self._pid = None, 0
                 if attempt == 1 and ("not a database" in str(exc) or "malformed" in str(exc)):
@@ -93,18 +99,6 @@ class Cache:
                 pass
             self.disabled = True
         return None
-
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")  # losing the last writes costs time only
-            conn.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value TEXT) WITHOUT ROWID")
-        except sqlite3.Error:
-            conn.close()
-            raise
-        return conn
 
     def get_many(self, namespace: str, texts: Iterable[str]) -> dict[str, str]:
         keys = {digest(namespace, t): t for t in dict.fromkeys(texts)}
