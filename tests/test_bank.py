@@ -477,9 +477,8 @@ ADDED = "今年还将新建智慧农业示范园，培育乡村振兴带头人�
 
 def forget_in_process() -> None:
     """Drop the words and tags this process remembers, as each `caogao bank build` starts afresh."""
-    from caogao.text import names, segment
-    segment.forget()
-    names.forget()
+    from caogao.bank.cache import memory
+    memory.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -534,7 +533,7 @@ def test_a_corrupt_build_cache_is_rebuilt_not_a_crash(edited_corpus, tmp_path, m
     bankmod.build_bank(db=tmp_path / "bank.sqlite", corpus=[corpus])
     assert bank_content(tmp_path / "bank.sqlite") == bank_content(fresh)
     with sqlite3.connect(home / "build-cache.sqlite") as c:  # a working cache again, filled by this build
-        assert c.execute("SELECT count(*) FROM kv").fetchone()[0] > 0
+        assert c.execute("SELECT count(*) FROM entries").fetchone()[0] > 0
     c.close()
 
 

@@ -30,17 +30,16 @@ def test_a_corrupt_cache_file_is_replaced_not_an_error(tmp_path):
     c.close()
 
 
-def test_size_is_bounded_and_recent_entries_survive(tmp_path):
+def test_a_cache_grown_past_its_cap_is_emptied_at_the_end_of_a_build_and_works_on(tmp_path):
     path = tmp_path / "cache.sqlite"
-    cache = Cache(path, max_bytes=400_000)
-    value = "字" * 2000  # about 6 kB a row
-    for batch in range(20):
-        cache.put_many("reports", {f"{batch}-{i}": value for i in range(10)})
-    with sqlite3.connect(path) as c:
-        rows = c.execute("SELECT count(*) FROM kv").fetchone()[0]
-    c.close()
-    assert rows * 6000 < 800_000  # trimmed, not 200 rows (1.2 MB)
-    assert cache.get("reports", "19-9") == value  # the latest batch is still there
+    cache = Cache(path)
+    cache.put_many("reports", {f"{i}": "字" * 2000 for i in range(200)})  # about 1.2 MB
+    cache.trim(max_bytes=10_000_000)
+    assert cache.get("reports", "199") == "字" * 2000  # under its cap: kept
+    cache.trim(max_bytes=400_000)
+    assert path.stat().st_size < 400_000 and cache.get("reports", "199") is None
+    cache.put("reports", "again", "字")
+    assert Cache(path).get("reports", "again") == "字"
 
 
 def test_a_busy_cache_skips_the_write_and_still_reads(tmp_path):

@@ -59,6 +59,7 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     ``refit`` fits the section classifier anew even when the one fitted before
     on nearly the same text could serve.
     """
+    from caogao.bank.cache import default_cache
     from caogao.bank.sources import load
     from caogao.mining.miner import mine
 
@@ -97,6 +98,7 @@ def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os
     say("写入短语库……")
     meta.update(reports=len(reports), classifier=getattr(mined, "classifier", {}))
     stats = write_bank(target, mined, reports, office_ids=office_ids, meta=meta)
+    default_cache().trim()
     stats.warnings, stats.seconds, stats.classifier = warnings, time.perf_counter() - start, meta["classifier"]
     return stats
 

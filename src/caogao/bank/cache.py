@@ -1,21 +1,14 @@
-"""A persistent cache for the slow, repeatable work of a bank build.
+"""The build cache: parsed reports, words, tags, verdicts and the fitted classifier, kept between builds.
 
-Segmenting, POS-tagging, parsing report files and fitting the classifier give
-the same result for the same input, so a rebuild after one file changed should
-redo them for that file only. ``Cache`` is a small key–value store in SQLite
-under ``caogao.paths.home()``: values are strings, keys are a hash of a
-namespace and the input text, so the cache never needs to know what it holds.
-What it saves: a build of the shipped corpus takes about 11 s without it and
-0.6 s with it; a rebuild of the 10 MB synthetic corpus after one file changed,
-about 1.2 s.
+What it saves (``make bench``, "bank build" against "empty build cache"): a build of
+the shipped corpus takes about 11 s without it and 0.5 s with it, and a rebuild of
+the 10 MB synthetic corpus after one file changed, 2 s, redoing that file only.
 
-It is only ever an optimisation. A build with an unreadable, corrupt or locked
-cache gives the same bank, just more slowly: every failure here is a miss or a
-skipped write, never an error. Two builds may share the file at once (SQLite
-serialises their writes; WAL lets reads go on meanwhile). Its size is bounded:
-past ``MAX_BYTES`` the entries least recently used are dropped. No connection
-is shared with a worker process forked in the middle of a build: each
-process opens its own.
+One SQLite file under ``home()`` holds strings by a hash of a namespace and a key
+text; a namespace names what computed its values (code, segmenter, dictionary), so
+a changed rule never serves an old result. It only ever saves time: a failure is a
+miss or a skipped write, a damaged file is replaced, two builds may share it
+(SQLite serialises their writes), and past ``MAX_BYTES`` a build empties it.
 """
 
 from __future__ import annotations
@@ -25,26 +18,23 @@ import functools
 import hashlib
 import os
 import sqlite3
-import time
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable
 
 from caogao.paths import home
 
 FILE_NAME = "build-cache.sqlite"
 MAX_BYTES = 256 * 1024 * 1024
 _BATCH = 900  # stay under SQLite's bound-parameter limit
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS kv (key BLOB PRIMARY KEY, value TEXT NOT NULL, used INTEGER NOT NULL)
-    WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS kv_used ON kv (used);
-"""
+# WAL: reads go on while another build writes; NORMAL: losing the last writes costs time only
+_SCHEMA = """PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, value TEXT) WITHOUT ROWID;"""
+MEMORY_LIMIT = 500_000  # entries a long-lived process (tests, a server) keeps in ``memory``
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def code_digest(*modules: str) -> str:
-    """A hash of these caogao modules' source (dotted below ``caogao``: ``"corpus.parse"``): part of
-    the namespace of results they compute, so a changed rule never serves a result the old one made."""
+    """A hash of these caogao modules' source (``"corpus.parse"``), for the namespace of their results."""
     package = Path(__file__).resolve().parent.parent
     h = hashlib.blake2b(digest_size=8)
     for name in modules:
@@ -54,8 +44,7 @@ def code_digest(*modules: str) -> str:
 
 @functools.cache
 def package_version(dist: str, module: str) -> str:
-    """The installed version of distribution ``dist`` (imported as ``module``), '?' if not installed:
-    part of namespaces whose results that package computes."""
+    """The installed version of distribution ``dist`` (imported as ``module``), '?' if not installed."""
     import importlib.metadata as md
 
     try:
@@ -64,178 +53,128 @@ def package_version(dist: str, module: str) -> str:
         return "?"
 
 
-def split_known(keys: Iterable[str], known: dict) -> tuple[dict, list[str]]:
-    """``keys`` (each once) split into those ``known`` has, with their values, and the rest, in order."""
-    found, rest = {}, []
-    for key in dict.fromkeys(keys):
-        value = known.get(key)
-        if value is None:
-            rest.append(key)
-        else:
-            found[key] = value
-    return found, rest
-
-
 def digest(namespace: str, text: str) -> bytes:
-    """The key of ``text`` in ``namespace`` (16 bytes: collisions are not a concern)."""
     return hashlib.blake2b(f"{namespace}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _now() -> int:
-    return time.time_ns() // 1000  # microseconds: entries written later are dropped later
-
-
-_DAY = 86_400_000_000
+_inherited: list = []  # connections of a parent process, never closed by its forked worker
 
 
 class Cache:
-    """String values by (namespace, text), persisted in one SQLite file."""
+    """String values by (namespace, text), in one SQLite file."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, max_bytes: int = MAX_BYTES,
-                 timeout: float = 5.0) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, *, timeout: float = 5.0) -> None:
         self.path = Path(path) if path is not None else home() / FILE_NAME
-        self.max_bytes = max_bytes
-        self.timeout = timeout  # how long a write waits for another build's
-        self.disabled = False
+        self.timeout, self.disabled = timeout, False  # how long a write waits for another build's
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
 
-    # -- one connection per process: a forked worker opens its own and leaves the parent's alone
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        if self._conn is None or self._pid != os.getpid():
-            if self._conn is not None:
-                _inherited.append(self._conn)  # never closed here: closing would touch the parent's
-            self._conn, self._pid = None, os.getpid()
-            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last writes costs time only
-                conn.executescript(_SCHEMA)
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
-        try:
-            yield self._conn
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self) -> None:
-        if self._conn is not None and self._pid == os.getpid():
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.close()
-        self._conn = None
-
-    def _run(self, work) -> object:
-        """Run ``work(conn)``; a corrupt file is replaced once, any other failure disables the cache."""
-        if self.disabled:
-            return None
+    def _run(self, work: Callable[[sqlite3.Connection], object]) -> object:
+        """``work(conn)``, else None: a damaged file is replaced once, a busy one skipped, any other
+        failure disables the cache."""
         for attempt in (1, 2):
+            if self.disabled:
+                return None
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with self._connect() as conn:
-                    return work(conn)
+                if self._pid != os.getpid():  # a forked worker opens its own, leaving its parent's be
+                    if self._conn is not None:
+                        _inherited.append(self._conn)
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    self._conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+                    self._pid = os.getpid()
+                    self._conn.executescript(_SCHEMA)
+                return work(self._conn)
             except sqlite3.DatabaseError as exc:
-                # "file is not a database", "malformed": start afresh, once. "locked": another
-                # build held the write lock past the timeout; skip this write, keep the cache.
-                if _is_corrupt(exc):
-                    if attempt == 1 and self._discard():
-                        continue
-                elif "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                if "locked" in str(exc) or "busy" in str(exc):  # another build is writing
                     return None
-                self.disabled = True
-            except (OSError, sqlite3.Error):
-                self.disabled = True
-            return None
+                if self._conn is not None and self._pid == os.getpid():
+                    self._conn.close()
+                self._conn, self._pid = None, 0
+                if attempt == 1 and ("not a database" in str(exc) or "malformed" in str(exc)):
+                    with contextlib.suppress(OSError):
+                        for suffix in ("", "-wal", "-shm"):
+                            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+                        continue
+            except OSError:
+                pass
+            self.disabled = True
         return None
 
-    def _discard(self) -> bool:
-        self.close()
-        try:
-            for suffix in ("", "-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    Path(f"{self.path}{suffix}").unlink()
-        except OSError:
-            return False
-        return True
-
-    # -- the store
     def get_many(self, namespace: str, texts: Iterable[str]) -> dict[str, str]:
-        """Cached values of those ``texts`` that have one (text → value)."""
         keys = {digest(namespace, t): t for t in dict.fromkeys(texts)}
-        if not keys:
-            return {}
+        wanted = list(keys)
 
         def work(conn: sqlite3.Connection) -> dict[str, str]:
-            found: dict[str, str] = {}
-            stale: list[bytes] = []
-            now = _now()
-            wanted = list(keys)
+            found = {}
             for i in range(0, len(wanted), _BATCH):
-                chunk = wanted[i:i + _BATCH]
-                for key, value, used in conn.execute(
-                        f"SELECT key, value, used FROM kv WHERE key IN ({','.join('?' * len(chunk))})", chunk):
-                    found[keys[key]] = value
-                    if used < now - _DAY:
-                        stale.append(key)
-            if stale:  # mark as used at most once a day: most reads stay reads
-                with contextlib.suppress(sqlite3.OperationalError), conn:
-                    conn.execute("BEGIN IMMEDIATE")
-                    conn.executemany("UPDATE kv SET used = ? WHERE key = ?", [(now, k) for k in stale])
-            return found
+                batch = wanted[i:i + _BATCH]
+                found.update(conn.execute(f"SELECT key, value FROM entries WHERE key IN ({','.join('?' * len(batch))})",
+                                          batch).fetchall())
+            return {keys[k]: v for k, v in found.items()}
 
-        return self._run(work) or {}
+        return self._run(work) or {} if keys else {}
 
     def get(self, namespace: str, text: str) -> str | None:
         return self.get_many(namespace, [text]).get(text)
 
     def put_many(self, namespace: str, items: dict[str, str]) -> None:
-        """Store values; best effort (a locked or read-only cache is skipped)."""
-        if not items:
-            return
-        now = _now()
-        rows = [(digest(namespace, t), v, now) for t, v in items.items()]
+        rows = [(digest(namespace, t), v) for t, v in items.items()]
 
         def work(conn: sqlite3.Connection) -> None:
             with conn:
                 conn.execute("BEGIN IMMEDIATE")
-                conn.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?)", rows)
-            self._trim(conn)
+                conn.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
 
-        self._run(work)
+        if rows:
+            self._run(work)
 
     def put(self, namespace: str, text: str, value: str) -> None:
         self.put_many(namespace, {text: value})
 
-    def _trim(self, conn: sqlite3.Connection) -> None:
-        page = conn.execute("PRAGMA page_size").fetchone()[0]
-        used = conn.execute("PRAGMA page_count").fetchone()[0] - conn.execute("PRAGMA freelist_count").fetchone()[0]
-        if used * page <= self.max_bytes:
-            return
-        # drop the least recently used quarter; freed pages are reused by later writes
-        total = conn.execute("SELECT count(*) FROM kv").fetchone()[0]
-        with conn:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("DELETE FROM kv WHERE key IN (SELECT key FROM kv ORDER BY used, key LIMIT ?)",
-                         (max(1, total // 4),))
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
-    text = str(exc).lower()
-    return "not a database" in text or "malformed" in text or "corrupt" in text
+    def trim(self, max_bytes: int = MAX_BYTES) -> None:
+        """Empty the cache once its file and log are past ``max_bytes`` (an older caogao's table too)."""
+        with contextlib.suppress(OSError):
+            files = (self.path, Path(f"{self.path}-wal"))
+            if sum(f.stat().st_size for f in files if f.exists()) > max_bytes:
+                self._run(lambda conn: conn.executescript(
+                    "DELETE FROM entries; DROP TABLE IF EXISTS kv; VACUUM; PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
 _caches: dict[Path, Cache] = {}
-_inherited: list[sqlite3.Connection] = []
 
 
 def default_cache() -> Cache:
     """The cache under the current ``home()`` (it may change between builds, as in tests)."""
     path = home() / FILE_NAME
-    cache = _caches.get(path)
-    if cache is None:
-        cache = _caches[path] = Cache(path)
-    return cache
+    if path not in _caches:
+        _caches[path] = Cache(path)
+    return _caches[path]
+
+
+@functools.cache
+def memory(name: str) -> dict:
+    """What this process has looked up in namespace ``name``: the miner reads the same text as a section,
+    a paragraph and a phrase, and asks the cache once (``memory.cache_clear()`` forgets it all)."""
+    return {}
+
+
+def cached(namespace: str, keys: Iterable[str], compute: Callable[[list[str]], dict], *, encode: Callable = str,
+           decode: Callable = str, memo: dict | None = None, store: bool = True) -> dict:
+    """The value of each of ``keys``: from ``memo``, else the cache (``decode`` giving None or raising
+    ValueError is a miss), else ``compute(missing)``, a dict, then stored unless ``compute`` stores its own."""
+    keys = list(dict.fromkeys(keys))
+    found = {k: memo[k] for k in keys if k in memo} if memo is not None else {}
+    new = {}
+    for key, text in default_cache().get_many(namespace, [k for k in keys if k not in found]).items():
+        with contextlib.suppress(ValueError, TypeError, IndexError):
+            if (value := decode(text)) is not None:
+                new[key] = value
+    if missing := [k for k in keys if k not in found and k not in new]:
+        new.update(computed := compute(missing))
+        if store:
+            default_cache().put_many(namespace, {k: encode(v) for k, v in computed.items()})
+    if memo is not None:
+        if len(memo) > MEMORY_LIMIT:
+            memo.clear()
+        memo.update(new)
+    return found | new

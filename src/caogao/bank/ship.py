@@ -17,6 +17,7 @@ from pathlib import Path
 def ship() -> list[Path]:
     from caogao.bank.build import build_bank
     from caogao.mining.labelling import ship_model
+    from caogao.bank.cache import memory
     from caogao.text import names
     from caogao.text.postag import ship_tags
 
@@ -25,7 +26,7 @@ def ship() -> list[Path]:
     with tempfile.TemporaryDirectory() as home:
         os.environ["CAOGAO_HOME"] = home  # an empty build cache: every clause is looked up
         try:
-            names.forget()
+            memory.cache_clear()  # every clause is looked up anew, and remembered
             build_bank(db=Path(home) / "bank.sqlite")
             clauses = names.remembered_clauses()
         finally:

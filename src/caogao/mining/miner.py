@@ -12,12 +12,11 @@ pick parallel sets.
 
 A big corpus repeats itself (set phrases, copied sections), so each distinct
 unit text is read once; segmented text, POS tags and the fitted classifier
-come from the build cache (``segment_cache``) for text mined before.
+come from the build cache (``bank.cache``) for text mined before.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import heapq
 import json
@@ -204,21 +203,17 @@ def _bodies(groups: dict[tuple, list[int]], units: list[Unit], contexts: dict[st
     What is cached does not depend on the corpus's names; the pruned forms of
     part sentences (``_pruned``) do, and are made here each time.
     """
-    from caogao.bank.cache import code_digest, default_cache
+    from caogao.bank.cache import cached, code_digest
 
-    cache = default_cache()
-    namespace = f"body/{code_digest('mining.miner', 'mining.slots', 'mining.shapes', 'mining.units', 'corpus.report')}"
+    code = code_digest("mining.miner", "mining.slots", "mining.shapes", "mining.units", "corpus.report")
     keys = {json.dumps(k, ensure_ascii=False): k for k in groups}
-    out: dict[tuple, tuple[list[tuple[str, str]], list[str]]] = {}
-    for text, value in cache.get_many(namespace, keys).items():
-        with contextlib.suppress(ValueError, TypeError):
-            texts, plain = json.loads(value)
-            out[keys[text]] = ([(t, k) for t, k in texts], list(plain))
-    missing = [k for k in groups if k not in out]
-    new = {k: _body_phrases(units[groups[k][0]], k[2], contexts[units[groups[k][0]].report.id]) for k in missing}
-    cache.put_many(namespace, {json.dumps(k, ensure_ascii=False): json.dumps(v, ensure_ascii=False)
-                               for k, v in new.items()})
-    out.update(new)
+
+    def anew(new: list[str]) -> dict:
+        first = {j: units[groups[keys[j]][0]] for j in new}
+        return {j: _body_phrases(u, keys[j][2], contexts[u.report.id]) for j, u in first.items()}
+
+    found = cached(f"body/{code}", keys, anew, encode=lambda v: json.dumps(v, ensure_ascii=False), decode=json.loads)
+    out = {keys[j]: ([(t, k) for t, k in texts], list(plain)) for j, (texts, plain) in found.items()}
     # each part sentence's clauses judged in one batch, then the sentence pruned of this town's
     reason.judge_many(c.rstrip("，；") for texts, _ in out.values() for t, kind in texts if kind == "set_phrase"
                       for c in _clause_split(t))

@@ -148,8 +148,12 @@ class GenericCheck:
             return "删节"
         return None
 
-    def _needs_tags(self, texts: Iterable[str]) -> list[str]:
-        """Plain forms of ``texts`` whose verdict rests on POS tags not yet looked at."""
+    def judge_many(self, texts: Iterable[str]) -> None:
+        """Look up, or tag in one batch, what many texts' verdicts need (build cache, by plain text)."""
+        from caogao.bank.cache import cached, code_digest
+        from caogao.text.names import names_in, prefetch_names
+        from caogao.text.postag import tagger_id
+
         plain = []
         for t in dict.fromkeys(texts):
             if t not in self._memo:
@@ -159,27 +163,12 @@ class GenericCheck:
                     plain.append(SLOT_NAME_RE.sub("，", t))
                 else:
                     self._memo[t] = before  # the verdict, whatever the names
-        return [p for p in dict.fromkeys(plain)
-                if p not in self._tagged and not (self._names and self._names.search(p))]
-
-    def judge_many(self, texts: Iterable[str]) -> None:
-        """Look up, or tag in one batch, what many texts' verdicts need (build cache, by text)."""
-        from caogao.text.names import names_in, prefetch_names
-        from caogao.bank.cache import code_digest, default_cache
-        from caogao.text.postag import tagger_id
-
-        wanted = self._needs_tags(texts)
-        if not wanted:
-            return
-        cache = default_cache()  # names_in reads POS tags: the tagger and its dictionary are in the key
-        namespace = f"generic/{code_digest('mining.slots', 'mining.shapes', 'text.names', 'text.postag', 'text.segment')}/{tagger_id()}"
-        for plain, found in cache.get_many(namespace, wanted).items():
-            self._tagged[plain] = found or None
-        missing = [p for p in wanted if p not in self._tagged]
-        prefetch_names(missing)
-        new = {p: (names_in(p) or [None])[0] for p in missing}
-        self._tagged.update(new)
-        cache.put_many(namespace, {p: found or "" for p, found in new.items()})
+        wanted = [p for p in plain if p not in self._tagged and not (self._names and self._names.search(p))]
+        if wanted:  # names_in reads POS tags: the tagger and its dictionary are in the namespace
+            code = code_digest("mining.slots", "mining.shapes", "text.names", "text.postag", "text.segment")
+            found = cached(f"generic/{code}/{tagger_id()}", wanted,
+                           lambda new: prefetch_names(new) or {p: (names_in(p) or [""])[0] for p in new})
+            self._tagged.update((p, name or None) for p, name in found.items())
 
     def __call__(self, text: str) -> str | None:
         if text in self._memo:

@@ -12,85 +12,51 @@ by content hash: a rebuild tags only the clauses it has not tagged before.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Iterable
 
 from caogao.text.postag import Tagged, tag, tagger_id
-from caogao.text.segment import SLOT_RE, Memory
-
-
-@functools.cache
-def _memory() -> Memory:
-    """clause → its tags, as this process has them."""
-    return Memory()
+from caogao.text.segment import SLOT_RE
 
 
 def remembered_clauses() -> list[str]:
     """Every clause this process has the tags of (``make model`` ships those of the shipped corpus)."""
-    return list(_memory())
+    from caogao.bank.cache import memory
 
-
-def forget() -> None:
-    """Drop the tags this process remembers (a test starting afresh, as each command does)."""
-    _memory.cache_clear()
+    return list(memory("pos"))
 
 
 def _encode_tags(tags: Tagged) -> str:
     return "\n".join(f"{w}\t{f}\t{n}" for w, f, n in tags)
 
 
-def _decode_tags(value: str) -> Tagged | None:
-    try:
-        out = []
-        for line in value.split("\n") if value else ():
-            w, f, n = line.split("\t")
-            out.append((w, f, int(n)))
-        return tuple(out)
-    except ValueError:  # a damaged entry is a miss
-        return None
-
-
-def _lookup_tags(clauses: Iterable[str]) -> tuple[dict[str, Tagged], list[str]]:
-    """Tags of those ``clauses`` not in memory that the build cache has; and the clauses still to tag."""
-    from caogao.bank.cache import default_cache
-
-    known = _memory()
-    wanted = [c for c in dict.fromkeys(clauses) if c not in known]
-    found: dict[str, Tagged] = {}
-    if wanted:
-        for clause, value in default_cache().get_many(f"pos/{tagger_id()}", wanted).items():
-            tags = _decode_tags(value)
-            if tags is not None:
-                found[clause] = tags
-    return found, [c for c in wanted if c not in found]
-
-
-def _store_tags(new: dict[str, Tagged]) -> None:
-    from caogao.bank.cache import default_cache
-
-    default_cache().put_many(f"pos/{tagger_id()}", {c: _encode_tags(t) for c, t in new.items()})
+def _decode_tags(value: str) -> Tagged:
+    """``_encode_tags`` undone; a damaged entry raises ValueError (a miss)."""
+    return tuple((w, f, int(n)) for w, f, n in (line.split("\t") for line in value.split("\n"))) if value else ()
 
 
 def _tag_missing(missing: list[str]) -> dict[str, Tagged]:
     """Tag clauses known nowhere, and keep their tags in the build cache."""
+    from caogao.bank.cache import default_cache
+
     new = {c: tag(c) for c in missing}
-    _store_tags(new)
+    default_cache().put_many(f"pos/{tagger_id()}", {c: _encode_tags(t) for c, t in new.items()})
     return new
 
 
 def _ensure_tags(clauses: Iterable[str]) -> None:
-    found, missing = _lookup_tags(clauses)
-    if missing:
-        found.update(_tag_missing(missing))
-    _memory().remember(found)
+    from caogao.bank.cache import cached, memory
+
+    cached(f"pos/{tagger_id()}", clauses, _tag_missing, decode=_decode_tags, memo=memory("pos"), store=False)
 
 
 def _clause_tags(clause: str) -> Tagged:
-    tags = _memory().get(clause)
+    from caogao.bank.cache import memory
+
+    tags = memory("pos").get(clause)
     if tags is None:
         _ensure_tags([clause])
-        tags = _memory().get(clause)
+        tags = memory("pos").get(clause)
     return tags if tags is not None else tag(clause)
 
 
@@ -159,18 +125,13 @@ def corpus_names(texts: Iterable[str], keys: Iterable[str] | None = None) -> set
     ``keys``, one per text, name the texts in the cache instead of the texts themselves
     (``Report.text_key``; "" for none): hashing 10 MB of reports took 0.04 s of a rebuild.
     """
-    from caogao.bank.cache import code_digest, default_cache
+    from caogao.bank.cache import cached, code_digest
 
     texts = list(texts)
     by_key = dict(zip((k or t for k, t in zip(keys, texts)) if keys is not None else texts, texts))
-    cache = default_cache()
-    namespace = f"names/{tagger_id()}/{code_digest('text.names', 'text.postag', 'text.segment')}"
-    found = {k: set(v.split("\n")) - {""} for k, v in cache.get_many(namespace, by_key).items()}
-    pieces = {k: _suffix_clauses(t) for k, t in by_key.items() if k not in found}
-    if pieces:
-        new = _names_of_texts(pieces)
-        cache.put_many(namespace, {k: "\n".join(sorted(v)) for k, v in new.items()})
-        found.update(new)
+    found = cached(f"names/{tagger_id()}/{code_digest('text.names', 'text.postag', 'text.segment')}", by_key,
+                   lambda new: _names_of_texts({k: _suffix_clauses(by_key[k]) for k in new}),
+                   encode=lambda v: "\n".join(sorted(v)), decode=lambda v: set(v.split("\n")) - {""})
     return {n for k in by_key for n in found[k] if not re.search(r"[XxＸｘ]", n)}
 
 
