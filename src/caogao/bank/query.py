@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import math
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
-from caogao.bank.store import SCHEMA_VERSION, connect_ro, is_bank_file, unpack_ids
+from caogao.bank.store import SCHEMA_VERSION, connect_ro, is_bank_file, is_damaged, unpack_ids
 from caogao.errors import BankError
 from caogao.mining.taxonomy import ALL_TYPES, require_kind, require_type
 
@@ -44,21 +45,45 @@ class Hit:
 
 
 class PhraseBank:
-    """A built bank, opened read-only. Use ``open_bank`` to get one that is up to date."""
+    """A built bank, opened read-only. Use ``open_bank`` to get one that is up to date.
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    A query that fails on a bank SQLite finds damaged calls ``heal`` (given for
+    caogao's own bank: it rebuilds the file), then runs once more on the new
+    file; without ``heal`` it is a ``BankError``.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, heal: Callable[[], None] | None = None) -> None:
         self.path = Path(path)
         if not self.path.is_file():
             raise BankError("短语库文件不存在", file=self.path, hint="先运行 caogao bank build")
         if not is_bank_file(self.path):
             raise BankError("该文件不是 caogao 短语库", file=self.path, hint="换一个 --db 文件")
+        self._heal = heal
         self._db = connect_ro(self.path)
-        if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        if self._query("PRAGMA user_version")[0][0] != SCHEMA_VERSION:
             self._db.close()
             raise BankError("短语库的格式版本与本程序不符", file=self.path,
                             hint="重新构建：caogao bank build（使用默认短语库时会自动重建）")
         self._vectors: list[tuple[int, dict[str, float]]] | None = None
         self._weights: dict | None = None
+
+    def _query(self, sql: str, args: Sequence = ()) -> list[tuple]:
+        """All rows of ``sql``; a damaged bank is healed once, or said to be damaged."""
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            if not is_damaged(self.path):
+                raise
+            if self._heal is None:
+                raise BankError("短语库已损坏，无法读取；为免破坏它，未改动", file=self.path,
+                                hint=f"用 caogao bank build --db {self.path} 重新构建（会覆盖它），或换一个短语库"
+                                ) from exc
+        heal, self._heal = self._heal, None
+        self._db.close()
+        heal()
+        self._db = connect_ro(self.path)
+        self._vectors = self._weights = None
+        return self._query(sql, args)
 
     def close(self) -> None:
         self._db.close()
@@ -70,7 +95,7 @@ class PhraseBank:
         self.close()
 
     def meta(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT key, value FROM meta"))
+        return dict(self._query("SELECT key, value FROM meta"))
 
     # -- rows to hits
     _COLUMNS = ("p.id, p.text, p.section, p.kind, p.score, p.generic, p.shape, p.origin, p.n_reports, p.prior, "
@@ -84,7 +109,7 @@ class PhraseBank:
             sql += f" ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return self._db.execute(sql, args).fetchall()
+        return self._query(sql, args)
 
     def _hits(self, rows: Sequence[tuple], match: dict[int, float] | None = None) -> list[Hit]:
         wanted = {r[0]: unpack_ids(r[10]) for r in rows}
@@ -92,7 +117,7 @@ class PhraseBank:
         places: dict[int, dict] = {}
         for i in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
             chunk = ids[i:i + 900]
-            for place, report, heading, report_id in self._db.execute(
+            for place, report, heading, report_id in self._query(
                     f"SELECT id, report, heading, report_id FROM places WHERE id IN ({','.join('?' * len(chunk))})",
                     chunk):
                 places[place] = {"report": report, "heading": heading, "report_id": report_id}
@@ -145,9 +170,9 @@ class PhraseBank:
 
     def sections(self) -> list[dict]:
         """Each section type with its number of phrases and its top keywords."""
-        counts = dict(self._db.execute("SELECT section, count(*) FROM phrases GROUP BY section"))
+        counts = dict(self._query("SELECT section, count(*) FROM phrases GROUP BY section"))
         keywords: dict[str, list[str]] = {}
-        for sec, word in self._db.execute("SELECT section, word FROM keywords ORDER BY section, rank"):
+        for sec, word in self._query("SELECT section, word FROM keywords ORDER BY section, rank"):
             keywords.setdefault(sec, []).append(word)
         names = [*ALL_TYPES, *sorted((set(counts) | set(keywords)) - set(ALL_TYPES))]
         return [{"section": n, "count": counts.get(n, 0), "keywords": keywords.get(n, [])} for n in names]
@@ -155,7 +180,7 @@ class PhraseBank:
     # -- the queries that segment text (jieba via caogao.text.segment, never sklearn)
     def model_weights(self) -> dict:
         if self._weights is None:
-            row = self._db.execute("SELECT weights FROM model WHERE id = 1").fetchone()
+            row = next(iter(self._query("SELECT weights FROM model WHERE id = 1")), None)
             self._weights = json.loads(row[0]) if row else {}
         return self._weights
 
@@ -199,7 +224,7 @@ class PhraseBank:
         idf, unseen = self._idf()
         if self._vectors is None:
             self._vectors = [(pid, self._vector(toks.split(), idf, unseen))
-                             for pid, toks in self._db.execute("SELECT id, tokens FROM phrases")]
+                             for pid, toks in self._query("SELECT id, tokens FROM phrases")]
         query = self._vector(tokenize(text), idf, unseen)
         sims = {pid: sum(v * vec.get(t, 0.0) for t, v in query.items()) for pid, vec in self._vectors}
         best = sorted((pid for pid, s in sims.items() if s > 0), key=lambda pid: (-sims[pid], pid))

@@ -44,18 +44,18 @@ class _StageProgress:
 
 def open_bank_for_cli(db: Optional[Path]):
     """The bank at ``db`` (default: the per-user one), (re)built first with a notice and progress."""
-    from caogao.bank.build import bank_state, open_bank
+    from caogao.bank.build import bank_state, is_own_bank, open_bank
     from caogao.paths import default_bank_path
 
     target = db or default_bank_path()
     state = bank_state(target)
-    if state in ("missing", "old", "stale"):
-        why = {"missing": "尚未构建", "old": "格式版本已过时", "stale": "语料已变化"}[state]
-        again = "" if state == "missing" else "重新"
+    if state in ("missing", "old", "stale") or (state == "damaged" and is_own_bank(target)):
+        why = {"missing": "尚未构建", "old": "格式版本已过时", "stale": "语料已变化", "damaged": "已损坏"}[state]
+        again = "" if state == "missing" else "按原来的语料重新"
         warn(f"短语库{why}，正在{again}构建 {target}（只需几秒钟，之后直接使用）")
     progress = _StageProgress()
     try:
-        return open_bank(target, progress=progress, state=state)
+        return open_bank(target, progress=progress, state=state, notify=warn)
     finally:
         progress.finish()
 
@@ -76,7 +76,7 @@ def _hit_lines(hits) -> None:
 @app.command("build")
 @user_errors
 def build(
-    paths: Optional[List[Path]] = typer.Argument(None, help="本单位的报告（.docx/.txt/.md 文件或文件夹），加入随附语料"),
+    paths: Optional[List[Path]] = typer.Argument(None, help="本单位的报告（.docx/.txt/.md 文件或文件夹），加入随附语料；省略时沿用短语库上次用过的本单位报告"),
     db: Optional[Path] = DbOption,
     only: bool = typer.Option(False, "--only", help="只用给出的本单位报告，不用随附语料"),
     refit: bool = typer.Option(False, "--refit", help="重新训练段落分类模型（默认在训练文本变动不到 1% 时沿用原模型）"),
