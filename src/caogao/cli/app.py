@@ -94,9 +94,22 @@ PERIODS = ("上半年", "全年")
 
 
 def default_output(facts) -> Path:
-    """output/{年份}年{时段}{单位}政府工作报告.docx, safe as a file name."""
-    unit = "".join(ch for ch in facts.unit if ch not in '\\/:*?"<>|').strip() or "本单位"
-    return Path("output") / f"{facts.year}年{facts.period}{unit}政府工作报告.docx"
+    """output/{年份}年{时段}{单位}政府工作报告.docx, safe as a file name.
+
+    Characters that would be invisible or reorder the name (control, bidi and
+    zero-width marks: Unicode categories Cc and Cf) are dropped, and the 单位 is
+    cut so that the name fits the file system's 255 bytes.
+    """
+    import unicodedata
+
+    from caogao.fsutil import NAME_MAX
+
+    unit = "".join(ch for ch in facts.unit
+                   if ch not in '\\/:*?"<>|' and unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")).strip() or "本单位"
+    head, tail = f"{facts.year}年{facts.period}", "政府工作报告.docx"
+    room = NAME_MAX - len(head.encode()) - len(tail.encode())
+    unit = unit.encode("utf-8")[:room].decode("utf-8", "ignore")
+    return Path("output") / f"{head}{unit}{tail}"
 
 
 @app.command()

@@ -51,10 +51,23 @@ def user_errors(fn: Callable) -> Callable:
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0)
+        except OSError as exc:  # disk full, read-only, name too long: the user's situation, not a bug
+            from caogao.fsutil import os_error_message
+
+            why = os_error_message(exc)
+            if why is None:
+                _internal_error(exc)
+            where = f"文件 {exc.filename}：" if exc.filename else ""
+            err(f"错误：{where}{why}")
+            raise typer.Exit(1)
         except Exception as exc:  # a bug, not a user mistake
-            if os.environ.get("CAOGAO_DEBUG"):
-                raise
-            err(f"内部错误（{type(exc).__name__}）：{exc}\n  这是 caogao 的缺陷，不是您的操作问题；设置 CAOGAO_DEBUG=1 可看到详细信息。")
-            raise typer.Exit(3)
+            _internal_error(exc)
 
     return wrapper
+
+
+def _internal_error(exc: Exception) -> None:
+    if os.environ.get("CAOGAO_DEBUG"):
+        raise exc
+    err(f"内部错误（{type(exc).__name__}）：{exc}\n  这是 caogao 的缺陷，不是您的操作问题；设置 CAOGAO_DEBUG=1 可看到详细信息。")
+    raise typer.Exit(3)

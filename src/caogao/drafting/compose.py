@@ -12,6 +12,7 @@ in it are folded so that it cannot start a line of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -146,6 +147,28 @@ def _problems(facts: Facts, picker: Picker) -> str:
     return f"{intro}{body}对此，我们将{remedy}。"
 
 
+def plain(value):
+    """``value`` as template data: strings, numbers, lists and dicts, nothing with methods.
+
+    A dataclass becomes a dict of its fields and of its computed properties
+    (``yoy_value``, ``is_half_year``), so a template reads ``facts.unit`` and
+    ``ind.yoy_value`` as before; a path or a date becomes its text.
+    """
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        for name, attr in vars(type(value)).items():
+            if isinstance(attr, property) and not name.startswith("_"):
+                data[name] = plain(getattr(value, name))
+        return data
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    return str(value)
+
+
 def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> dict:
     """Everything a report template may use, as plain strings, lists and dicts."""
     rng = random.Random(seed)
@@ -180,7 +203,7 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
     closing = ("各位代表，同志们！" + (slogan or "") + "让我们" + leadership.removeprefix("让我们")
                + f"，凝心聚力、真抓实干，为推动{facts.unit}高质量发展作出新的更大贡献！")
     context = {
-        "facts": facts,
+        "facts": plain(facts),
         "title": title,
         "subtitle": f"——在{as_line(facts.meeting)}上" if facts.meeting else "",
         "author": as_line(facts.speaker) if facts.speaker else "",
@@ -211,11 +234,12 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
 
 def _environment(template_dir: Path | None):
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from caogao.drafting.sandbox import BoundedSandbox
 
     loaders = [FileSystemLoader(str(template_dir))] if template_dir else []
     loaders.append(FileSystemLoader(str(templates_dir())))
-    return ImmutableSandboxedEnvironment(
+    return BoundedSandbox(
         loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
         trim_blocks=True, lstrip_blocks=True,
     )
@@ -226,9 +250,16 @@ def template_name(period: str) -> str:
 
 
 def render_template(context: dict, period: str, template_dir: Path | None = None) -> str:
-    """The template's text output, after checking it needs nothing we lack."""
+    """The template's text output, after checking it needs nothing we lack.
+
+    Whatever goes wrong inside a template (a syntax error, a missing include, runaway
+    recursion, a bound of the sandbox) is the template's problem: a TemplateError
+    naming its file.
+    """
     import jinja2
     from jinja2 import meta
+
+    from caogao.drafting.sandbox import TemplateLimit
 
     if template_dir is not None and not Path(template_dir).is_dir():
         raise TemplateError("模板文件夹不存在", file=template_dir, hint="--template 应指向含有 上半年.j2 / 全年.j2 的文件夹")
@@ -247,7 +278,9 @@ def render_template(context: dict, period: str, template_dir: Path | None = None
                 raise TemplateError(
                     f"模板用到了未定义的变量：{'、'.join(missing)}", file=filename,
                     hint=f"可用的变量：{'、'.join(sorted(k for k in context if k != 'facts'))}")
-        return env.get_template(name).render(context)
+        return env.render_bounded(env.get_template(name), context)
+    except TemplateError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"模板语法错误：{exc.message}", file=exc.filename or filename, line=exc.lineno) from None
     except jinja2.exceptions.SecurityError as exc:
@@ -256,6 +289,17 @@ def render_template(context: dict, period: str, template_dir: Path | None = None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"模板用到了不存在的值：{exc.message}", file=filename,
                             hint="检查变量名和属性名的拼写") from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"模板引用的文件不存在：{exc.name}", file=filename,
+                            hint="{% include %} / {% import %} 只能引用模板文件夹中的文件") from None
+    except TemplateLimit as exc:
+        raise TemplateError(str(exc), file=filename, hint="模板只应排列报告的内容，不做大量计算") from None
+    except RecursionError:
+        raise TemplateError("模板递归过深（宏或循环调用了自身）", file=filename) from None
+    except MemoryError:
+        raise TemplateError("模板运行时内存不足", file=filename) from None
+    except Exception as exc:  # anything a template's own code raises: 1/0, int("x"), a bad filter argument
+        raise TemplateError(f"模板运行出错（{type(exc).__name__}）：{exc}", file=filename) from None
 
 
 def parse_blocks(text: str) -> list[Block]:
