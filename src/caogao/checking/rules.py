@@ -301,7 +301,9 @@ def _check(paras: list[Para], tables: list[Table], facts: Facts | None) -> list[
     findings += _numbering(paras)
     findings += _heading_shapes(paras)
     findings += _duplicates(paras)
-    findings += [_finding(kind, p, message, suggestion) for kind, p, message, suggestion in wording_findings(paras, facts)]
+    repeated = {f.paragraph for f in findings if f.kind == "duplicate"}  # a sentence said twice says its figures twice
+    findings += [_finding(kind, p, message, suggestion) for kind, p, message, suggestion in wording_findings(paras, facts)
+                 if not (kind == "repeated_figure" and p.number in repeated)]
     if facts is not None:
         findings += [_finding("figure_mismatch", p, message, suggestion)
                      for p, message, suggestion in figure_mismatches(paras, tables, by_number, facts)]

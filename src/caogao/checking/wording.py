@@ -28,6 +28,9 @@ _COUNT_RE = re.compile(r"(?<![一二三四五六七八九十百千万第])二(�
 _OVER_RE = re.compile(r"完成(?:全年)?(?:目标)?任务的(1\d{2}(?:\.\d+)?|[2-9]\d{2}(?:\.\d+)?)[%％]")
 _CPPCC_RE = re.compile(r"(?:镇|乡|街道)?人大(?:工委)?(?:、|和|及)政协(?!委员)")
 _CLAUSE_RE = re.compile(r"[^，。；！？,;!?]+")
+# What only compares or relates a figure (同比下降3.2%, 完成全年目标任务的52.3%): not a figure of its own.
+_RELATION = re.compile(r"^(?:同比|比上年同期?|较上年同期?|与上年同期)?(?:增长|下降|提高|降低|增加|减少|持平)?"
+                       r"|^(?:超额)?完成(?:全年)?(?:目标)?任务(?:的|，为目标的)?|^为目标的|^全年目标为")
 
 
 def report_context(paras: list[Para], facts: Facts | None) -> tuple[str | None, tuple[int, int] | None]:
@@ -72,7 +75,8 @@ def wording_findings(paras: list[Para], facts: Facts | None) -> Iterator[tuple[s
             continue
         for m in _CLAUSE_RE.finditer(text):
             clause = m.group().strip()
-            if len(clause) < 6 or not re.search(r"\d", clause) or "待补充" in clause:
+            head = re.split(r"\d", _RELATION.sub("", clause), maxsplit=1)[0]
+            if len(clause) < 6 or not re.search(r"\d", clause) or "待补充" in clause or len(head) < 2:
                 continue
             if clause in seen and seen[clause] != p.number:
                 yield ("repeated_figure", p, f"带数字的“{clause}”与第{seen[clause]}段重复", "同一个数字只说一次：删去其中一处")

@@ -249,14 +249,14 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
         "salutation": "各位代表，同志们：",
         "opening": picker.sentence(
             "开场", "报告", "现在，我代表{本级政府}向大会报告工作，请予审议，并请列席会议的同志提出意见。"),
-        "review_heading": "上半年工作回顾" if half else f"{year}年工作回顾",
+        "review_heading": facts.review_title,
         "overview": setpieces.review_overview(facts, picker, trend),
         "indicators": (setpieces.indicator_lead(facts) + values["全域"] + indicators) if indicators
                       else ("" if facts.indicators else placeholder("主要经济指标完成情况")),
         "review": _sections(facts.review, facts, picker, "回顾", own),
         "thanks": setpieces.thanks(facts, picker, trend),
         "problems": setpieces.problems(facts, picker, trend),
-        "plan_heading": "下半年工作计划" if half else f"{year + 1}年工作安排",
+        "plan_heading": facts.plan_title,
         "general": general,
         "goals": goals,
         "plan_overview": setpieces.plan_overview(facts, picker, len(plans) if plans else 0),

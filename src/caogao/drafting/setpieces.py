@@ -140,7 +140,7 @@ def requirements(facts: Facts, picker: Picker) -> tuple[str, str]:
     if facts.targets:
         goals = "；".join(t.wording for t in facts.targets) + "。"
     else:
-        goals = placeholder("明年主要预期目标，如地区生产总值增长6%左右、一般公共预算收入增长5%左右") + "。"
+        goals = placeholder("明年主要预期目标，写成“××增长×%左右”“××控制在×%以内”") + "。"
     return general, f"主要预期目标是：{goals}"
 
 

@@ -212,12 +212,16 @@ class Picker:
             pools[cat] = ([h for h in fitting if seed_scores(h.text).get(cat)]
                           + [h for h in fitting if not seed_scores(h.text).get(cat)])
         own = Counter(_coarse_shape(shape_of(g)) for g in given if g)
-        cover: Counter = Counter()
-        for cat in {categories[i] for i in need}:
+        cover: Counter = Counter()   # shape → sections with a fitting heading of it
+        office: Counter = Counter()  # the same, counting the office's own headings only
+        for i in need:
+            cat = categories[i]
             for shape in {_coarse_shape(h.shape) for h in pools[cat] if h.shape}:
-                cover[shape] += sum(categories[i] == cat for i in need)
-        ranked = sorted(((min(c, len(need)) + own[sh], sh) for sh, c in cover.items()), reverse=True)
-        best = [sh for score, sh in ranked if score == ranked[0][0]] if ranked else []
+                cover[shape] += 1
+            for shape in {_coarse_shape(h.shape) for h in pools[cat] if h.shape and h.origin == "office"}:
+                office[shape] += 1
+        ranked = sorted(((office[sh], c + own[sh]), sh) for sh, c in cover.items())
+        best = [sh for score, sh in ranked if score == ranked[-1][0]] if ranked else []
         shape = self.rng.choice(sorted(best)) if best else None
         taken = {_lead(o) for o in out if o}
         for i in need:
