@@ -169,7 +169,8 @@ def test_yoy_percent():
 def test_target_phrase():
     assert target_phrase(5230, 10000) == "完成全年目标任务的52.3%"
     assert target_phrase(10000, 10000) == "完成全年目标任务的100.0%"
-    assert target_phrase(71800, 70000) == "完成全年目标任务的102.6%"
+    # beyond the target: 超额完成, never 完成全年目标任务的102.6%
+    assert target_phrase(71800, 70000) == "超额完成全年目标任务，为目标的102.6%"
     assert target_phrase(5230, 0) == "" and target_phrase(-50, 100) == ""
     assert target_phrase(5230, None) == "" and target_phrase(None, 100) == ""
 

@@ -34,6 +34,8 @@ class Hit:
     origin: str = "shipped"
     n_reports: int = 1
     match: float | None = None
+    restored: bool = False  # a canonical formulation its sources had mutilated was restored
+
 
     def to_dict(self) -> dict:
         d = {"text": self.text, "section": self.section, "kind": self.kind,
@@ -41,6 +43,8 @@ class Hit:
              "shape": self.shape, "origin": self.origin, "n_reports": self.n_reports}
         if self.match is not None:
             d["match"] = round(self.match, 4)
+        if self.restored:
+            d["restored"] = True
         return d
 
 
@@ -99,7 +103,7 @@ class PhraseBank:
 
     # -- rows to hits
     _COLUMNS = ("p.id, p.text, p.section, p.kind, p.score, p.generic, p.shape, p.origin, p.n_reports, p.prior, "
-                "p.places")
+                "p.places, p.restored")
 
     def _rows(self, where: list[str], args: list, order: str = "", limit: int | None = None) -> list[tuple]:
         sql = f"SELECT {self._COLUMNS} FROM phrases p"
@@ -122,8 +126,8 @@ class PhraseBank:
                     chunk):
                 places[place] = {"report": report, "heading": heading, "report_id": report_id}
         return [Hit(text, section, kind, score, bool(generic), shape, [dict(places[i]) for i in wanted[pid]],
-                    origin, n, None if match is None else match.get(pid))
-                for pid, text, section, kind, score, generic, shape, origin, n, _, _ in rows]
+                    origin, n, None if match is None else match.get(pid), bool(restored))
+                for pid, text, section, kind, score, generic, shape, origin, n, _, _, restored in rows]
 
     @staticmethod
     def _filters(section: str | None, kind: str | None, generic_only: bool) -> tuple[list[str], list]:

@@ -38,8 +38,8 @@ except ImportError:  # Windows
 # older rules is rebuilt, never read as if it were current.
 # 2: redacted sentences not generic; 3: sources as places; 4: id lists as blobs;
 # 5: no bigram index (a scan of 5,500 phrases takes 4 ms; the index took 0.2 s of every build),
-#    tokens space-separated
-SCHEMA_VERSION = 5
+#    tokens space-separated; 6: canonical formulations restored, and the phrases marked
+SCHEMA_VERSION = 6
 APPLICATION_ID = 0x43414F47  # "CAOG": marks a file as a caogao bank whatever its schema
 # build-cache namespaces of small values read thousands at a time (segmented text, POS tags,
 # generic verdicts, each report's names): kept as one working set per corpus. Not body/: it
@@ -52,7 +52,7 @@ CREATE TABLE phrases (id INTEGER PRIMARY KEY, text TEXT NOT NULL, section TEXT N
                       kind TEXT NOT NULL, score REAL NOT NULL, generic INTEGER NOT NULL,
                       shape TEXT NOT NULL, tokens TEXT NOT NULL, n_reports INTEGER NOT NULL,
                       origin TEXT NOT NULL CHECK (origin IN ('shipped', 'office')),
-                      prior REAL NOT NULL, places BLOB NOT NULL);
+                      prior REAL NOT NULL, places BLOB NOT NULL, restored INTEGER NOT NULL);
 -- Where phrases come from: a report and the heading the phrase sits under. A phrase's
 -- places column lists their ids (an id list: 32-bit little-endian integers): a big corpus
 -- gives a set phrase a thousand sources, and one row per source made writing the bank
@@ -315,8 +315,8 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
                 prior = 0.6 * max(p.score, 0.0) / max_score + 0.4 * math.log1p(p.n_reports) / math.log1p(max_n)
                 rows.append((pid, p.text, p.section, p.kind, float(p.score), int(bool(p.generic)), p.shape or "",
                              " ".join(p.tokens), int(p.n_reports), origin, prior,
-                             _pack(ids)))
-            c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                             _pack(ids), int(getattr(p, "restored", False))))
+            c.executemany("INSERT INTO phrases VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             c.executemany("INSERT INTO places VALUES (?,?,?,?)", ((i, *key) for key, i in places.items()))
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])

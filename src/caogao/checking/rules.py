@@ -11,7 +11,9 @@ public API: KINDS, Finding, check_document and check_paragraphs.
 Checks: placeholders left, figures that disagree with the facts file, sign and
 zero wording (``增长-3.2%``), ``%`` where ``个百分点`` is meant, half-width
 punctuation in Chinese text, unbalanced brackets, heading numbering, mixed
-heading shapes and repeated sentences. No check imports jieba or scikit-learn.
+heading shapes and repeated sentences; and the wording checks of
+``checking.wording`` (formulations, level words, counts, target wording,
+repeated figures). No check imports jieba or scikit-learn.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from caogao.checking.wording import WORDING_KINDS, wording_findings
 from caogao.mining.shapes import breaks
 from caogao.text.numerals import to_int
 from caogao.checking.read import (CN_NUM, PART_RE, Para, Table, figure_mismatches, one_line,
@@ -33,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "Finding", "check_document", "check_paragraphs"]
 
 KINDS = ("placeholder", "figure_mismatch", "sign_wording", "rate_unit", "punctuation",
-         "brackets", "numbering", "heading_shape", "duplicate")
+         "brackets", "numbering", "heading_shape", "duplicate", *WORDING_KINDS)
 
 
 @dataclass
@@ -298,6 +301,9 @@ def _check(paras: list[Para], tables: list[Table], facts: Facts | None) -> list[
     findings += _numbering(paras)
     findings += _heading_shapes(paras)
     findings += _duplicates(paras)
+    repeated = {f.paragraph for f in findings if f.kind == "duplicate"}  # a sentence said twice says its figures twice
+    findings += [_finding(kind, p, message, suggestion) for kind, p, message, suggestion in wording_findings(paras, facts)
+                 if not (kind == "repeated_figure" and p.number in repeated)]
     if facts is not None:
         findings += [_finding("figure_mismatch", p, message, suggestion)
                      for p, message, suggestion in figure_mismatches(paras, tables, by_number, facts)]

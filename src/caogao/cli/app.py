@@ -144,7 +144,7 @@ def build(
 ) -> None:
     """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
     from caogao.cli.bank import open_bank_for_cli
-    from caogao.drafting.compose import compose
+    from caogao.drafting.compose import compose_draft
     from caogao.errors import UsageError
     from caogao.drafting.facts import load_facts
     from caogao.fsutil import check_target
@@ -157,10 +157,14 @@ def build(
     if target.suffix.lower() != ".docx":
         raise UsageError("草稿文件名应以 .docx 结尾", file=target, hint=f"例如 -o {target.with_suffix('.docx')}")
     bank = open_bank_for_cli(db)  # built on first use, with the same progress as `bank build`
-    blocks = compose(facts, bank, seed=seed, template_dir=template)
+    blocks, notes = compose_draft(facts, bank, seed=seed, template_dir=template)
     path = write_draft(blocks, target, reference_doc=reference_doc,
                        title=blocks[0].text if blocks else "", force=force)
     _warn_examples(facts_file)
+    from caogao.cli.common import warn
+
+    for note in notes:
+        warn(note)
     n = count_placeholders(blocks)
     typer.echo(f"草稿已写出：{path}")
     typer.echo(f"还有 {n} 处【待补充】需要填写。" if n else "没有待补充的占位符。")

@@ -13,15 +13,17 @@ in it are folded so that it cannot start a line of its own.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from caogao.drafting import setpieces
 from caogao.drafting import statwords as numbers
 from caogao.errors import TemplateError
 from caogao.drafting.outline import Block, placeholder
-from caogao.paths import templates_dir
-from caogao.drafting.wording import CONNECTIVE_RE, Picker, as_line, end_sentence, strip_end
+from caogao.paths import data_dir, templates_dir
+from caogao.drafting.wording import Picker, as_line, end_sentence, strip_end
 from caogao.text.numerals import to_chinese
 
 if TYPE_CHECKING:
@@ -36,15 +38,23 @@ _ROLES = {
 
 # ----------------------------------------------------------------- hierarchy
 
+def level_of(unit: str) -> str:
+    """镇 / 乡 / 街道, by how the unit's name ends (a 民族乡 is a 乡)."""
+    return "街道" if unit.endswith("街道") else "乡" if unit.endswith("乡") else "镇"
+
+
+@functools.cache
+def level_words() -> dict[str, dict[str, str]]:
+    """``data/levels.yaml``: each level's words (全域, 本级党委, 本级人大, 本级政府, 机关, 报告名, 工作, 它级用语)."""
+    import yaml
+
+    return yaml.safe_load((data_dir() / "levels.yaml").read_text(encoding="utf-8"))
+
+
 def slot_values(facts: Facts) -> dict[str, str | None]:
     """What the bank's slots stand for in this user's report."""
     unit = facts.unit
-    if unit.endswith("街道"):
-        own_party, own_gov, own_congress = "街道党工委", "街道办事处", "街道人大工委"
-    elif unit.endswith("乡"):
-        own_party, own_gov, own_congress = "乡党委", "乡人民政府", "乡人大"
-    else:
-        own_party, own_gov, own_congress = "镇党委", "镇人民政府", "镇人大"
+    words = level_words()[level_of(unit)]
     sup_party = sup_gov = None
     if facts.superior:
         level = facts.superior.strip()[-1]
@@ -56,9 +66,11 @@ def slot_values(facts: Facts) -> dict[str, str | None]:
         "上级": facts.superior,
         "上级党委": sup_party,
         "上级政府": sup_gov,
-        "本级党委": own_party,
-        "本级政府": own_gov,
-        "本级人大": own_congress,
+        "本级党委": words["本级党委"],
+        "本级政府": words["本级政府"],
+        "本级人大": words["本级人大"],
+        "全域": words["全域"],
+        "工作": words["工作"],
         "时段": "上半年" if half else f"{facts.year}年",
         "下一时段": "下半年" if half else f"{facts.year + 1}年",
         "年份": f"{facts.year}年",
@@ -67,14 +79,22 @@ def slot_values(facts: Facts) -> dict[str, str | None]:
 
 # ------------------------------------------------------------------ figures
 
-def indicator_sentence(facts: Facts, names: list[str] | None = None) -> str:
-    """The 指标段, or a section's own figures: every indicator in the user's words."""
+def indicator_sentence(facts: Facts, names: list[str] | None = None, *, stated: str = "") -> str:
+    """The 指标段: each indicator with its growth and target. An indicator whose figure the
+    user's text ``stated`` already (上半年完成地区生产总值12.6亿元) keeps only its growth and
+    target here (地区生产总值同比增长5.9%，完成全年目标任务的48.5%), so no figure is said twice."""
     inds = [facts.indicator(n) for n in names] if names else list(facts.indicators)
     clauses = []
     for ind in inds:
         if ind is None:
             continue
-        clauses.append(numbers.indicator_clause(ind))
+        clause = numbers.indicator_clause(ind)
+        if _carries(stated, ind):
+            rest = clause.split("，", 1)[1] if "，" in clause else ""
+            if not rest:
+                continue
+            clause = ind.name + rest
+        clauses.append(clause)
     return "；".join(clauses) + "。" if clauses else ""
 
 
@@ -115,36 +135,91 @@ def indicator_table(facts: Facts) -> dict:
 
 # --------------------------------------------------------------- composing
 
-def _sections(items: list[SectionFacts], facts: Facts, picker: Picker, part: str) -> list[dict]:
+OVERALL_TYPE = "经济发展"  # its indicators are the report's overall figures, stated in the 指标段
+
+
+def _carries(text: str, ind) -> bool:
+    """Whether ``text`` already states the indicator's figure (12.6亿元, 5230万元, 3.45亿元)."""
+    if ind.current is None:
+        return False
+    shown = {numbers.fmt_amount(ind.current, ind.unit), numbers.fmt_number(ind.current) + ind.unit.strip()}
+    return any(s and s in text for s in shown)
+
+
+def figure_plan(facts: Facts) -> tuple[list[str], dict[int, list[str]]]:
+    """Each figure said once: the 指标段's indicators, and each review section's own.
+
+    The 指标段 states the overall figures: those not listed under a section, and those
+    of 经济发展; a section of another type states those listed under it, as a sentence
+    of its own, except a figure one of the user's points in it already states.
+    """
+    owned = {n: k for k, s in enumerate(facts.review) if s.category != OVERALL_TYPE for n in s.indicators}
+    overall = [i.name for i in facts.indicators if i.name not in owned]
+    own: dict[int, list[str]] = {}
+    for name, k in owned.items():
+        points = "".join((p.title or "") + p.text for p in facts.review[k].points)
+        ind = facts.indicator(name)
+        if ind is not None and not _carries(points, ind):
+            own.setdefault(k, []).append(name)
+    return overall, own
+
+
+def _points(s: SectionFacts, picker: Picker, part: str) -> list[dict]:
+    """The user's points; for a section listed without any, the skeleton of a real one:
+    2–3 lead sentences of its type from the bank, each with a placeholder naming what to fill."""
+    if s.points:
+        return [{"lead": end_sentence(p.title) if p.title else "", "text": as_line(p.text)} for p in s.points]
+    what = "工作和成效" if part == "回顾" else "举措和目标"
+    leads = picker.leads(s.category, part, 3)
+    labels = picker.figure_labels(s.category)
+    strands = []
+    for k, lead in enumerate(leads or [""]):
+        examples = labels[2 * k:2 * k + 2]
+        hint = f"（如{'、'.join(examples)}）" if examples else ""
+        strands.append({"lead": end_sentence(lead) if lead else "",
+                        "text": placeholder(f"{lead.rstrip('。') or s.category}方面的具体{what}{hint}")})
+    return strands
+
+
+def _sections(items: list[SectionFacts], facts: Facts, picker: Picker, part: str,
+              figures: dict[int, list[str]] | None = None) -> list[dict]:
     headings = picker.headings([s.category for s in items], [s.title for s in items], part)
     out = []
     for n, (s, heading) in enumerate(zip(items, headings), start=1):
-        points = []
-        for p in s.points:
-            lead = end_sentence(p.title) if p.title else ""
-            points.append({"lead": lead, "text": as_line(p.text)})
-        if not points:
-            points.append({"lead": "", "text": placeholder(f"{s.category}方面的主要{'工作和成效' if part == '回顾' else '举措'}")})
+        own = (figures or {}).get(n - 1, [])
         out.append({
             "ordinal": to_chinese(n),
             "heading": strip_end(heading),
             "category": s.category,
-            "figures": indicator_sentence(facts, s.indicators) if s.indicators else "",
-            "points": points,
+            "figures": setpieces.figure_sentence(facts, own),
+            "points": _points(s, picker, part),
         })
     return out
 
 
-def _problems(facts: Facts, picker: Picker) -> str:
-    intro = (picker.clause("存在问题", "肯定成绩", "在肯定成绩的同时") + "，"
-             + picker.clause("存在问题", "清醒", "我们也清醒地认识到")
-             + "，当前工作中还存在一些困难和问题：")
-    if not facts.problems:
-        body = placeholder("存在的主要困难和问题") + "。"
-    else:
-        body = "；".join(f"{to_chinese(i)}是{strip_end(p)}" for i, p in enumerate(facts.problems, start=1)) + "。"
-    remedy = picker.clause("存在问题", "措施|解决", "采取有力措施加以解决")
-    return f"{intro}{body}对此，我们将{remedy}。"
+def _plans_like(review: list[SectionFacts]) -> list[SectionFacts]:
+    """No 工作计划 in the facts: a skeleton plan of the review's types, for the user to fill."""
+    from caogao.drafting.facts import SectionFacts
+
+    return [SectionFacts(category=s.category, title=None, points=[], indicators=[], line=0)
+            for s in review if s.category != "自身建设"]
+
+
+def _with_self_building(plans: list[SectionFacts]) -> list[SectionFacts]:
+    """An annual report's plan ends with 政府自身建设: the user's, moved last, else a skeleton."""
+    from caogao.drafting.facts import SectionFacts
+
+    own = [s for s in plans if s.category == "自身建设"]
+    rest = [s for s in plans if s.category != "自身建设"]
+    return rest + (own or [SectionFacts(category="自身建设", title=None, points=[], indicators=[], line=0)])
+
+
+def draft_when(facts: Facts) -> tuple[int, int]:
+    """When the report is given (year, month): its date, else July for a half-year report
+    and the January after for an annual one (what dated formulations are judged by)."""
+    if facts.date:
+        return facts.date.year, facts.date.month
+    return (facts.year, 7) if facts.is_half_year else (facts.year + 1, 1)
 
 
 def plain(value):
@@ -173,35 +248,21 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
     """Everything a report template may use, as plain strings, lists and dicts."""
     rng = random.Random(seed)
     values = slot_values(facts)
-    picker = Picker(bank, rng, values, facts.year)
-    half = facts.period == "上半年"
+    picker = Picker(bank, rng, values, facts.year, when=draft_when(facts),
+                    foreign=tuple(level_words()[level_of(facts.unit)]["它级用语"]))
+    half = facts.is_half_year
     year = facts.year
-    title = f"{year}年上半年{facts.unit}政府工作报告" if half else f"{facts.unit}{year}年政府工作报告"
-    leadership_default = ("在{上级党委}、{上级政府}和{本级党委}的坚强领导下" if values["上级党委"]
-                          else "在{本级党委}的坚强领导下")
-    leadership = picker.clause("总述", "领导下", leadership_default)
-    indicators = indicator_sentence(facts)
-    n_plans = len(facts.plans)
-    guide = picker.clause("总述", r"^(\{单位\})?坚持以.*为指导", "坚持以新时代中国特色社会主义思想为指导")
-    guide = guide.removeprefix(facts.unit)
-    overview = "，".join([
-        values["时段"], leadership,
-        picker.clause("总述", "监督支持下", "在{本级人大}的监督支持下"),
-        facts.unit + guide,
-        picker.clause("总述", "^(全面|深入|认真)?贯彻", "全面贯彻落实党的二十大精神"),
-        "团结带领全镇干部群众攻坚克难、真抓实干，经济社会各项事业稳步推进。",
-    ])
-    thanks = ("成绩来之不易。在此，" + picker.clause("致谢", "代表", "我代表{本级政府}")
-              + f"，向各位代表，向全镇广大干部群众，向所有关心支持{facts.unit}发展的各界人士"
-              + picker.clause("致谢", "感谢", "表示衷心的感谢") + "！")
-    plan_count = picker.sentence("计划总述", "以下.*方面", "重点抓好以下几方面工作：", count=n_plans)
-    plan_count = CONNECTIVE_RE.sub("", plan_count.replace(values["下一时段"] or "", "")).lstrip("，")
-    plan_overview = (values["下一时段"] + "，"
-                     + picker.clause("计划总述", "^(坚持|加快|深入|全面|紧紧围绕)", "坚持稳中求进工作总基调")
-                     + "，" + plan_count)
-    slogan = picker.sentence("结束语", r"^[^，。！]{4,14}，[^，。！]{4,14}[！。]$", None)
-    closing = ("各位代表，同志们！" + (slogan or "") + "让我们" + leadership.removeprefix("让我们")
-               + f"，凝心聚力、真抓实干，为推动{facts.unit}高质量发展作出新的更大贡献！")
+    words = level_words()[level_of(facts.unit)]
+    office = facts.unit + words["机关"]
+    title = f"{year}年上半年{office}{words['报告名']}" if half else f"{office}{year}年{words['报告名']}"
+    trend = setpieces.trend(facts)
+    overall, own = figure_plan(facts)
+    plans = facts.plans or _plans_like(facts.review)
+    if not half:
+        plans = _with_self_building(plans)
+    stated = "".join((p.title or "") + p.text for sec in facts.review for p in sec.points)
+    indicators = indicator_sentence(facts, overall, stated=stated) if overall else ""
+    general, goals = ("", "") if half else setpieces.requirements(facts, picker)
     context = {
         "facts": plain(facts),
         "title": title,
@@ -211,22 +272,24 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
         "salutation": "各位代表，同志们：",
         "opening": picker.sentence(
             "开场", "报告", "现在，我代表{本级政府}向大会报告工作，请予审议，并请列席会议的同志提出意见。"),
-        "review_heading": "上半年工作回顾" if half else f"{year}年工作回顾",
-        "overview": overview,
-        "indicators": (f"据统计，{year}年{'上半年' if half else ''}，全镇" + indicators) if indicators
-                      else placeholder("主要经济指标完成情况"),
-        "review": _sections(facts.review, facts, picker, "回顾"),
-        "thanks": thanks,
-        "problems": _problems(facts, picker),
-        "plan_heading": "下半年工作计划" if half else f"{year + 1}年工作计划",
-        "plan_overview": plan_overview,
-        "plans": _sections(facts.plans, facts, picker, "计划"),
-        "closing": closing,
+        "review_heading": facts.review_title,
+        "overview": setpieces.review_overview(facts, picker, trend),
+        "indicators": (setpieces.indicator_lead(facts) + values["全域"] + indicators) if indicators
+                      else ("" if facts.indicators else placeholder("主要经济指标完成情况")),
+        "review": _sections(facts.review, facts, picker, "回顾", own),
+        "thanks": setpieces.thanks(facts, picker, trend),
+        "problems": setpieces.problems(facts, picker, trend),
+        "plan_heading": facts.plan_title,
+        "general": general,
+        "goals": goals,
+        "plan_overview": setpieces.plan_overview(facts, picker, len(plans) if plans else 0),
+        "plans": _sections(plans, facts, picker, "计划") if plans else [{
+            "ordinal": "一", "heading": placeholder("工作计划的小标题"), "category": "", "figures": "",
+            "points": [{"lead": "", "text": placeholder("工作计划的主要内容")}]}],
+        "closing": setpieces.closing(facts, picker),
         "table": indicator_table(facts),
+        "notes": picker.notes,
     }
-    if not facts.plans:
-        context["plans"] = [{"ordinal": "一", "heading": placeholder("工作计划的小标题"), "category": "",
-                             "figures": "", "points": [{"lead": "", "text": placeholder("工作计划的主要内容")}]}]
     return context
 
 
@@ -334,8 +397,32 @@ def parse_blocks(text: str) -> list[Block]:
     return blocks
 
 
+def compose_draft(facts: Facts, bank: PhraseBank | None = None, *, seed: int = 0,
+                  template_dir: Path | None = None) -> tuple[list[Block], list[str]]:
+    """The whole draft: context from facts and bank, through the template, to blocks; and notes
+    for the user (a heading that could not be found, a formulation to look at)."""
+    context = build_context(facts, bank, seed=seed)
+    notes = list(context["notes"])
+    blocks = parse_blocks(render_template(context, facts.period, template_dir))
+    return blocks, notes + canonical_formulations(blocks, draft_when(facts))
+
+
 def compose(facts: Facts, bank: PhraseBank | None = None, *, seed: int = 0,
             template_dir: Path | None = None) -> list[Block]:
-    """The whole draft: context from facts and bank, through the template, to blocks."""
-    context = build_context(facts, bank, seed=seed)
-    return parse_blocks(render_template(context, facts.period, template_dir))
+    """``compose_draft`` without its notes."""
+    return compose_draft(facts, bank, seed=seed, template_dir=template_dir)[0]
+
+
+def canonical_formulations(blocks: list[Block], when: tuple[int, int]) -> list[str]:
+    """Restore, in place, every mutilated political formulation whose original is certain
+    (the user's own text included); notes for those that are not, and for wording outside its period."""
+    from caogao.text.formulations import problems, restore
+
+    notes = []
+    for n, block in enumerate(blocks, start=1):
+        block.lead = restore(block.lead, when[0])[0]
+        block.text = restore(block.text, when[0])[0]
+        block.rows = [[restore(cell, when[0])[0] for cell in row] for row in block.rows]
+        for p in problems(block.full_text, when):
+            notes.append(f"第 {n} 段“{p.found}”：{p.reason}；应为“{p.suggestion}”")
+    return notes

@@ -25,10 +25,12 @@ from caogao.mining.taxonomy import SECTION_TYPES, resolve, suggest
 PERIODS = ("上半年", "全年")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
-TOP_KEYS = ("单位", "年份", "时段", "上级", "会议", "日期", "报告人", "主要指标", "工作回顾", "存在问题", "工作计划")
+TOP_KEYS = ("单位", "年份", "时段", "上级", "会议", "日期", "报告人", "主要指标", "工作回顾", "存在问题", "工作计划",
+            "预期目标")
 INDICATOR_KEYS = ("名称", "单位", "本期", "上年同期", "同比", "全年目标")
 SECTION_KEYS = ("类别", "标题", "要点", "指标")
 POINT_KEYS = ("标题", "内容")
+TARGET_KEYS = ("名称", "增长", "控制在", "目标", "单位")
 
 YOY_TOLERANCE = 0.1  # percentage points between a written 同比 and 本期/上年同期
 
@@ -94,6 +96,15 @@ class SectionFacts:
 
 
 @dataclass
+class Target:
+    """One of next year's 主要预期目标, worded as reports word them: ``地区生产总值增长6%左右``."""
+
+    name: str
+    wording: str
+    line: int
+
+
+@dataclass
 class Facts:
     """Everything compose and check need from one facts file; ``path`` is None for text."""
 
@@ -110,6 +121,7 @@ class Facts:
     plans: list[SectionFacts]
     path: Path | None = None
     problem_lines: list[int] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)  # 预期目标: next year's, for an annual report
 
     def indicator(self, name: str) -> Indicator | None:
         for ind in self.indicators:
@@ -194,10 +206,32 @@ def parse_facts(text: str, *, file: str = "<字符串>") -> Facts:
     plans = [_section(r, n, "工作计划", seen) for n in r.sequence(top.get("工作计划"), "工作计划")]
     problem_nodes = r.sequence(top.get("存在问题"), "存在问题")
     problems = [r.sentence(n, "存在问题") for n in problem_nodes]
+    targets = [_target(r, n) for n in r.sequence(top.get("预期目标"), "预期目标")]
     return Facts(unit=unit, year=year, period=period, superior=opt["上级"], meeting=opt["会议"],
                  date=date, speaker=opt["报告人"], indicators=indicators, review=review,
                  problems=problems, plans=plans, path=None,
-                 problem_lines=[r.line(n) for n in problem_nodes])
+                 problem_lines=[r.line(n) for n in problem_nodes], targets=targets)
+
+
+def _target(r: NodeReader, node) -> Target:
+    m = r.mapping(node, TARGET_KEYS, what="预期目标中的一项")
+    if "名称" not in m:
+        r.missing("名称", node, what="预期目标中的这一项", example="地区生产总值")
+    name = r.text(m["名称"], "名称", required=True)
+    given = [k for k in ("增长", "控制在", "目标") if k in m]
+    if len(given) != 1:
+        raise r.error(node, "预期目标", f"预期目标“{name}”要写且只写“增长”“控制在”“目标”中的一项",
+                      hint="例如 增长: 6（写成“增长6%左右”）、控制在: 5.5（“控制在5.5%以内”），"
+                           "或 目标: 稳定在3.2万吨以上（照原样写）")
+    key = given[0]
+    if key == "目标":
+        wording = f"{name}{r.text(m[key], key, required=True)}"
+    else:
+        value, _ = r.number(m[key], key, required=True)
+        unit = (r.text(m["单位"], "单位") if "单位" in m else None) or "%"
+        shown = numbers.fmt_number(value)
+        wording = f"{name}增长{shown}{unit}左右" if key == "增长" else f"{name}控制在{shown}{unit}以内"
+    return Target(name=name, wording=wording, line=r.line(node))
 
 
 def _year(r: NodeReader, pair) -> int:

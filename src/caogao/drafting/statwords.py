@@ -167,11 +167,15 @@ def target_share(current: float | None, target: float | None) -> float | None:
 
 
 def target_phrase(current: float | None, target: float | None) -> str:
-    """``完成全年目标任务的52.3%``; ``""`` when there is no usable target."""
+    """``完成全年目标任务的52.3%``; above the target ``超额完成全年目标任务，为目标的106.7%``
+    (never 完成…的106.7%); ``""`` when there is no usable target."""
     share = target_share(current, target)
     if share is None:
         return ""
-    return f"完成全年目标任务的{fmt_number(round_half_up(share, 1), 1)}%"
+    shown = fmt_number(round_half_up(share, 1), 1)
+    if round_half_up(share, 1) > 100:
+        return f"超额完成全年目标任务，为目标的{shown}%"
+    return f"完成全年目标任务的{shown}%"
 
 
 def indicator_clause(ind: IndicatorLike, *, decimals: int | None = None) -> str:

@@ -11,11 +11,12 @@ import functools
 import random
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from caogao.drafting.outline import placeholder
-from caogao.text.numerals import to_chinese
+from caogao.mining.classifier import seed_scores
+from caogao.text.numerals import count_word
 
 if TYPE_CHECKING:
     from caogao.bank.query import PhraseBank
@@ -67,6 +68,11 @@ SALUTATION_RE = re.compile(r"^各位[^。！？]*?[：！]\s*")
 
 
 _LEAD_END = re.compile(r"[、，,：:]")
+# A figure template's counted thing: the words before a slot (签约项目{数量}个 → 签约项目数).
+_LABEL_RE = re.compile(r"([\u4e00-\u9fff]{2,9})\{(数量|金额|面积|长度)\}")
+_LABEL_TRIM = re.compile(r"^.*?(?:累计|共计|全年|其中|共|新增(?=.{3}))|(?:达到|达|为|超过|突破|约|近|总计|完成)$")
+_LABEL_SUFFIX = {"数量": "数", "金额": "额", "面积": "面积", "长度": "长度"}
+_FUNCTION_CHARS = frozenset("对为个的和与及按将把向从在到给让被以是了其每各该这那")
 
 
 @functools.lru_cache(maxsize=4096)  # asked of each candidate heading for each section drafted
@@ -94,6 +100,9 @@ class Picker:
     rng: random.Random
     values: dict[str, str | None]
     year: int = 0
+    when: tuple[int, int] | None = None  # when the report is given: dated formulations are judged by it
+    notes: list[str] = field(default_factory=list)  # what the user should know about the choices
+    foreign: tuple[str, ...] = ()  # words of another level (全镇 in a 乡's report): never lent
 
     def _texts(self, section: str) -> list[tuple[str, bool]]:
         """Generic set phrases of a part kind, best first, each with whether the office wrote it."""
@@ -103,9 +112,11 @@ class Picker:
         return [(h.text, h.origin == "office") for h in hits]
 
     def _usable(self, text: str) -> bool:
-        # 以同志为核心: a redaction in the sources; 二十大 only from 2023 on.
-        return "以同志为核心" not in text and not ("二十大" in text and self.year < 2023) \
-            and not re.search(r"[0-9０-９]|[Xx]{2}", text)
+        """No figure, no redaction, and every political formulation whole and of the report's time."""
+        from caogao.text.formulations import problems
+
+        return (not re.search(r"[0-9０-９]|[Xx]{2}", text) and not any(w in text for w in self.foreign)
+                and not problems(text, self.when))
 
     def _choose(self, section: str, accept, default: str | None) -> str | None:
         """A seeded choice among the best accepted phrases, the office's own whenever it has one."""
@@ -138,19 +149,53 @@ class Picker:
             return fill_slots(text, self.values)
         chosen = self._choose(section, accept, default)
         if chosen and count:
-            chosen = COUNT_RE.sub(f"以下{to_chinese(count)}方面", chosen)
+            chosen = COUNT_RE.sub(f"以下{count_word(count)}方面", chosen)
         return chosen
+
+    def leads(self, section: str, part: str, n: int) -> list[str]:
+        """Up to ``n`` generic lead sentences (引领句: ``工业经济提质增效``) of a section type for one
+        part, a seeded choice among the best, no two opening alike."""
+        if self.bank is None:
+            return []
+        pool = [h.text.rstrip("。") for h in self.bank.phrases(section=section, kind="heading2", generic_only=True)
+                if _heading_part(h) in (part, None) and 4 <= len(h.text) <= 16
+                and not SLOT_RE.search(h.text) and self._usable(h.text) and fits(h.text, section)]
+        pool = list(dict.fromkeys(pool))[:TOP_K * 3]
+        self.rng.shuffle(pool)
+        out: list[str] = []
+        for text in pool:
+            if all(text[:2] != o[:2] for o in out):
+                out.append(text)
+            if len(out) == n:
+                break
+        return out
+
+    def figure_labels(self, section: str, n: int = 6) -> list[str]:
+        """What a section of this type usually counts (签约项目数, 协议投资额), from the bank's figure
+        templates of that type: the words before each slot, most used first."""
+        if self.bank is None:
+            return []
+        counts: Counter = Counter()
+        for h in self.bank.phrases(section=section, kind="figure"):
+            for m in _LABEL_RE.finditer(h.text):
+                label = _LABEL_TRIM.sub("", m.group(1))
+                if 3 <= len(label) <= 7 and label[0] not in _FUNCTION_CHARS \
+                        and not any(w in label for w in self.foreign + ("全镇", "全乡", "全街道", "全县", "全区", "全市")):
+                    suffix = _LABEL_SUFFIX[m.group(2)]
+                    counts[label if label.endswith(("额", "数", "量", "面积", "长度")) else label + suffix] += 1
+        return [label for label, c in counts.most_common() if c >= 3][:n]
 
     def headings(self, categories: list[str], given: list[str | None], part: str) -> list[str]:
         """First-level headings for one part: the user's where given, else a parallel set.
 
-        A real report part is a parallel set (抓项目、稳经济，… / 优环境、美生态，…).
-        Every (source part, shape) pair is tried: its same-shape headings for the
-        needed types (a related type where the exact one is missing), completed
-        with same-shape headings from other reports. The pair that gives the
-        part most headings of one shape wins — the office's own reports first,
-        the user's own titles counting towards their shape. Sections still
-        without a heading get the best generic heading of their type.
+        A real report part is a parallel set (抓项目、稳经济，… / 优环境、美生态，…). Each
+        heading must fit its section (``fits``: its words are of the section's type) and
+        be generic. The shape is chosen first — the one for which most sections have a
+        fitting heading, the user's own titles counting towards theirs, a seeded choice
+        among equals — then each section takes a fitting heading of that shape from any
+        report, the office's own first. A section with none of that shape takes a fitting
+        heading of another shape (a fitting heading beats a parallel misfit), and
+        ``notes`` says so; one with no fitting heading at all gets a placeholder.
         """
         from caogao.mining.shapes import shape as shape_of
 
@@ -158,59 +203,50 @@ class Picker:
         out = [strip_end(g) if g else "" for g in given]
         if not need or self.bank is None:
             return [o or placeholder(f"{categories[i]}方面的小标题") for i, o in enumerate(out)]
-        wanted = {i: (categories[i], *RELATED.get(categories[i], ())) for i in need}
-        pools: dict[str, list[Any]] = {}       # type → its generic headings, best first
-        groups: dict[tuple, dict[str, list[Any]]] = {}  # source part → type → headings
-        for cat in dict.fromkeys(c for cats in wanted.values() for c in cats):
-            pools[cat] = [h for h in self.bank.phrases(section=cat, kind="heading1", generic_only=True)
-                          if _heading_part(h) in (part, None) and self._usable(h.text)]
-            for h in pools[cat]:
-                for src in h.sources:
-                    key = (src.get("report_id") or src.get("report"), src.get("heading"))
-                    groups.setdefault(key, {}).setdefault(cat, []).append(h)
-        used = {o for o in out if o}
+        pools: dict[str, list[Any]] = {}  # type → its fitting generic headings, best first
+        for cat in dict.fromkeys(categories[i] for i in need):
+            fitting = [h for h in self.bank.phrases(section=cat, kind="heading1", generic_only=True)
+                       if _heading_part(h) in (part, None) and fill_slots(h.text, self.values)
+                       and self._usable(fill_slots(h.text, self.values)) and fits(h.text, cat)]
+            # those that name their work (生态环境持续改善) before those that could head any section
+            pools[cat] = ([h for h in fitting if seed_scores(h.text).get(cat)]
+                          + [h for h in fitting if not seed_scores(h.text).get(cat)])
         own = Counter(_coarse_shape(shape_of(g)) for g in given if g)
-
-        def take(by_type: dict[str, list[Any]], shape: str | None, got: dict[int, Any]) -> dict[int, Any]:
-            """Add headings of ``shape`` (any shape if None) for the sections still without one."""
-            got = dict(got)
-            taken = {_lead(t) for t in used | {h.text for h in got.values()}}
-            for related in (False, True):
-                for i in need:
-                    cats = wanted[i][1:] if related else wanted[i][:1]
-                    h = next((h for c in cats for h in by_type.get(c, ())
-                              if _lead(h.text) not in taken and (shape is None or _coarse_shape(h.shape) == shape)),
-                             None)
-                    if i not in got and h is not None:
-                        got[i] = h
-                        taken.add(_lead(h.text))
-            return got
-
-        options = []
-        for key, group in groups.items():
-            for shape in {_coarse_shape(h.shape) for hs in group.values() for h in hs}:
-                got = take(group, shape, {})
-                if got:
-                    office = sum(h.origin == "office" for h in got.values())
-                    total = len(take(pools, shape, got)) + own[shape]
-                    options.append(((office, total, len(got)), key, shape))
-        chosen: dict[int, Any] = {}
-        if options:
-            best = max(o[0] for o in options)
-            _, key, shape = self.rng.choice(sorted((o for o in options if o[0] == best), key=str))
-            chosen = take(pools, shape, take(groups[key], shape, {}))
-        for i, h in take(pools, None, chosen).items():  # the rest: any shape, own type first
-            out[i] = h.text
+        cover: Counter = Counter()   # shape → sections with a fitting heading of it
+        office: Counter = Counter()  # the same, counting the office's own headings only
+        for i in need:
+            cat = categories[i]
+            for shape in {_coarse_shape(h.shape) for h in pools[cat] if h.shape}:
+                cover[shape] += 1
+            for shape in {_coarse_shape(h.shape) for h in pools[cat] if h.shape and h.origin == "office"}:
+                office[shape] += 1
+        ranked = sorted(((office[sh], c + own[sh]), sh) for sh, c in cover.items())
+        best = [sh for score, sh in ranked if score == ranked[-1][0]] if ranked else []
+        shape = self.rng.choice(sorted(best)) if best else None
+        taken = {_lead(o) for o in out if o}
+        for i in need:
+            cat = categories[i]
+            fitting = [h for h in pools[cat] if _lead(h.text) not in taken]
+            same = [h for h in fitting if shape and _coarse_shape(h.shape) == shape]
+            pick = same or fitting
+            if not pick:
+                self.notes.append(f"{part}中“{cat}”一节没有合适的通用小标题，已留占位符")
+                continue
+            if not same:
+                self.notes.append(f"{part}中“{cat}”一节的小标题与同组句式不同（没有同句式又切题的）")
+            office = [h for h in pick if h.origin == "office"]
+            h = self.rng.choice((office or pick)[:TOP_K])
+            out[i] = fill_slots(h.text, self.values) or ""
+            taken.add(_lead(h.text))
         return [strip_end(o) if o else placeholder(f"{categories[i]}方面的小标题") for i, o in enumerate(out)]
 
 
-# A heading of a neighbouring type fits when the bank's parallel set lacks the exact one
-# (抓项目、稳经济… serves 经济发展 as well as 项目建设).
-RELATED: dict[str, tuple[str, ...]] = {
-    "经济发展": ("项目建设",), "项目建设": ("经济发展",), "生态环境": ("城乡建设",),
-    "城乡建设": ("生态环境", "乡村振兴"), "乡村振兴": ("城乡建设",), "文化旅游": ("经济发展", "乡村振兴"),
-    "民生保障": ("社会治理",), "社会治理": ("民生保障",), "自身建设": (),
-}
+def fits(text: str, section: str) -> bool:
+    """Whether wording speaks of its section's work: no other type's seed words (文化节, 民宿,
+    招商引资) weigh more in it than the section's own (``data/sections.yaml``)."""
+    scores = seed_scores(text)
+    own = scores.get(section, 0.0)
+    return all(v <= own for k, v in scores.items() if k != section)
 
 
 _PLAN_WORDS = ("计划", "安排", "思路", "重点", "任务", "打算")

@@ -31,6 +31,7 @@ from caogao.corpus.report import Report, split_sentences
 from caogao.mining.shapes import shape, shared_prefix, strip_ordinal
 from caogao.mining.slots import SLOT_NAME_RE, GENERIC_SLOTS, GenericCheck, has_figure, slot_text, slots, superior_level
 from caogao.mining.units import Unit, sentences, town_of, units_of
+from caogao.text.formulations import restore
 
 Progress = Callable[[str, int, int], None]
 
@@ -55,6 +56,7 @@ class Phrase:
     n_reports: int = 0
     # the sources as indices into Mined.places, when the miner made them (the bank stores these)
     place_ids: list[int] = field(default_factory=list, repr=False, compare=False)
+    restored: bool = False  # its sources had a canonical formulation mutilated, restored here
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Mined:
 # ------------------------------------------------------------------- phrases
 
 _PART_PHRASES = ("开场", "总述", "致谢", "计划总述", "结束语", "存在问题")
+# What restoring a formulation puts back (text.formulations): a phrase holding it was restored.
+_CANONICAL = re.compile(r"习近平|二十大")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?：:]")
 
 
@@ -117,6 +121,7 @@ class _Collector:
             phrase = Phrase(key[0], key[1], key[2], 0.0, False, self._shapes[key], [],
                             list(map(made.__getitem__, ids)), place_ids=ids)
             phrase.n_reports = len(set(map(report_of.__getitem__, order)))
+            phrase.restored = any(units[i].restored for i in order) and _CANONICAL.search(key[0]) is not None
             out.append(phrase)
         return out
 
@@ -425,7 +430,8 @@ def _phrases(units: list[Unit], contexts: dict[str, dict], words: _Words, reason
     reason.judge_many(p.text for p in phrases)
     for phrase, toks in zip(phrases, segment_many(p.text for p in phrases)):
         phrase.tokens = toks
-        phrase.generic = reason(phrase.text) is None
+        # a mutilated formulation that could not be restored for certain is never lent
+        phrase.generic = reason(phrase.text) is None and not restore(phrase.text)[2]
         w = weights.get(phrase.section, {})
         top = tops.get(phrase.section, 1.0)
         content = sorted({t for t in toks if t in w})  # sorted: the same sum in every process

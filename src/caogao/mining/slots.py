@@ -19,7 +19,7 @@ from caogao.mining.shapes import QUOTES_RE
 # Slots that drafting fills from the user's facts: they keep a phrase generic.
 # {时段} is the period a sentence looks back on, {下一时段} the one it plans.
 GENERIC_SLOTS = frozenset(
-    {"单位", "上级", "上级党委", "上级政府", "本级党委", "本级政府", "本级人大", "时段", "下一时段", "年份"}
+    {"单位", "上级", "上级党委", "上级政府", "本级党委", "本级政府", "本级人大", "全域", "时段", "下一时段", "年份"}
 )
 SLOT_NAME_RE = re.compile(r"\{([^{}]+)\}")
 _N = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[Xx]{1,4}(?:\.[Xx]+)?)"
@@ -45,13 +45,15 @@ _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
 _YEAR_X = re.compile(r"(?<![0-9Xx])(?:20[Xx]{2}|[Xx]{4})年")
 # The reporting unit and its hierarchy, in the order they must be replaced.
 _HIERARCHY: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"(?:[Xx]{1,4}|我)?(?:镇|乡|街道)?人大主席团|(?:[Xx]+|我)?镇人大|街道人大工委|议政会"),
+    (re.compile(r"(?:[Xx]{1,4}|我)?(?:镇|乡|街道)?人大主席团|(?:[Xx]+|我)?[镇乡]人大|街道人大工委|议政会"),
      "{本级人大}"),
     (re.compile(r"(?:[Xx]{1,4}|我)?[镇乡](?:人民)?政府|(?:[Xx]{1,4})?街道办事处|(?<![省市县区])人民政府"),
      "{本级政府}"),
     (re.compile(r"(?:[Xx]{1,4}|我)?[镇乡]党委|(?:[Xx]{1,4})?街道党工委|党工委|镇委|(?<![省市县区村])党委"),
      "{本级党委}"),
     (re.compile(r"[Xx]{1,4}(?:镇|乡(?!村)|街道)|我镇|我乡|本镇"), "{单位}"),
+    # the whole unit, said by its level: 全镇干部群众 in a 镇's report is 全乡… in a 乡's
+    (re.compile(r"全(?:镇|乡(?!村)|街道)"), "{全域}"),
     # a bare redaction speaking of the town's own development: 关心支持XX发展
     (re.compile(r"(?<![党第Xx])[Xx]{2,3}(?=的?(?:发展|建设|经济|社会|人民|高质量|辉煌|新局面))"), "{单位}"),
 ]
@@ -67,6 +69,8 @@ def slot_text(text: str, *, year: int | None = None, town: str = "", superior: s
     for pattern, slot in _HIERARCHY:
         text = pattern.sub(slot, text)
     text = re.sub(r"\{单位\}(\{本级(?:政府|党委|人大)\})", r"\1", text)  # XX镇镇人民政府
+    # a township has no 政协: 在镇人大、政协的监督支持下 keeps the 人大 alone (政协委员 may stay)
+    text = re.sub(r"(\{本级人大\})(?:、|和|及)政协(?!委员)", r"\1", text)
     text = re.sub(rf"{superior}委", "{上级党委}", text)
     text = re.sub(rf"{superior}(?:人民)?政府", "{上级政府}", text)
     for pattern, slot in _HALF:

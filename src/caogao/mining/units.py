@@ -66,6 +66,8 @@ class Unit:
     parent: "Unit | None" = None
     siblings: list[str] = field(default_factory=list)
     weak: str | None = None
+    restored: bool = False    # a canonical formulation the source had mutilated was restored in it
+    mutilated: bool = False   # a mutilated formulation is left that could not be restored for certain
 
 
 def _full_text(sec: Section) -> str:
@@ -127,7 +129,24 @@ def units_of(report: Report) -> list[Unit]:
                          "item" if sec.marker.endswith("是") else "heading1", fixed, siblings=heads)
             out.append(unit)
             out.extend(_children(unit, sec))
+    for unit in out:
+        _restore_formulations(unit)
     return out
+
+
+def _restore_formulations(unit: Unit) -> None:
+    """Canonical political formulations where the source (a material library) cut a leader's
+    name out and the original is certain (``text.formulations``); the rest is marked."""
+    from caogao.text.formulations import may_need, restore
+
+    if not (may_need(unit.body) or may_need(unit.heading)):
+        return
+    year = unit.report.year
+    for name in ("heading", "body", "own"):
+        text, restored, left = restore(getattr(unit, name), year)
+        setattr(unit, name, text)
+        unit.restored |= restored
+        unit.mutilated |= left
 
 
 def _children(parent: Unit, sec: Section) -> list[Unit]:

@@ -78,7 +78,8 @@ def rules() -> tuple[tuple[Mutilation, ...], tuple[Period, ...]]:
     """The rules of ``data/formulations.yaml``, compiled once per process."""
     import yaml
 
-    raw = yaml.safe_load((data_dir() / "formulations.yaml").read_text(encoding="utf-8"))
+    raw = yaml.load((data_dir() / "formulations.yaml").read_text(encoding="utf-8"),
+                    Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     mutilations = tuple(
         Mutilation(r["规范"], re.compile(r["写法"]), r.get("还原"),
                    tuple(r["年份"]) if r.get("年份") else None)
@@ -87,9 +88,20 @@ def rules() -> tuple[tuple[Mutilation, ...], tuple[Period, ...]]:
     return mutilations, periods
 
 
+# Every mutilated form contains one of these: text without any is left alone at once.
+_TRIGGERS = ("思想", "同志为核心", "总书记", "视察", "XX大", "xx大", "中全会")
+
+
+def may_need(text: str) -> bool:
+    """Whether ``text`` could hold a mutilated formulation (a cheap test before ``restore``)."""
+    return any(t in text for t in _TRIGGERS)
+
+
 def restore(text: str, year: int | None = None) -> tuple[str, bool, bool]:
     """``text`` with every certainly restorable mutilation repaired, whether any was, and whether
     a mutilation is left that cannot be repaired with certainty (such text is never lent)."""
+    if not may_need(text):
+        return text, False, False
     mutilations, _ = rules()
     restored = False
     for rule in mutilations:

@@ -49,6 +49,13 @@ def to_chinese(n: int) -> str:
     return text[1:] if text.startswith("一十") else text
 
 
+def count_word(n: int) -> str:
+    """A count before a measure word: 两 for two (两方面, 两个, 两项), else ``to_chinese``.
+
+    二 stays for ordinals (二、, 第二, 二是) and inside larger numbers (十二, 二十)."""
+    return "两" if n == 2 else to_chinese(n)
+
+
 def to_int(text: str) -> int | None:
     """The value of a Chinese numeral (十二 → 12, 二十三 → 23, 一万零五 → 10005); None if
     ``text`` is not one, e.g. 一二 or 十十. 两 is not read as a numeral."""
