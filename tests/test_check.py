@@ -38,7 +38,7 @@ def facts():
 
 def draft_blocks(facts, *, placeholders: bool) -> list[Block]:
     """A short but complete half-year report as caogao drafts it."""
-    from caogao.drafting.compose import indicator_sentence, indicator_table
+    from caogao.drafting.figures import indicator_sentence, indicator_table
 
     gap = (lambda what, value: f"【待补充：{what}】" if placeholders else value)
     table = indicator_table(facts)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from caogao.checking.rules import check_paragraphs
-from caogao.drafting.compose import compose_draft, draft_when, level_of, level_words
+from caogao.drafting.compose import compose_draft
+from caogao.drafting.levels import draft_when, level_of, level_words
 from caogao.drafting.facts import load_facts, parse_facts
 from caogao.drafting.wording import fits
 from caogao.text.formulations import problems

@@ -36,7 +36,7 @@ _RELATION = re.compile(r"^(?:同比|比上年同期?|较上年同期?|与上年�
 def report_context(paras: list[Para], facts: Facts | None) -> tuple[str | None, tuple[int, int] | None]:
     """The report's unit and when it is given (year, month), from the facts file or the title."""
     if facts is not None:
-        from caogao.drafting.compose import draft_when
+        from caogao.drafting.levels import draft_when
 
         return facts.unit, draft_when(facts)
     title = next((p.text for p in paras if p.role == "title"), paras[0].text if paras else "")
@@ -50,7 +50,7 @@ def report_context(paras: list[Para], facts: Facts | None) -> tuple[str | None, 
 
 def wording_findings(paras: list[Para], facts: Facts | None) -> Iterator[tuple[str, Para, str, str]]:
     """(kind, paragraph, message, suggestion) for every wording problem in the body."""
-    from caogao.drafting.compose import level_of, level_words
+    from caogao.drafting.levels import level_of, level_words
     from caogao.text.formulations import problems
 
     unit, when = report_context(paras, facts)

@@ -28,7 +28,7 @@ from typing import Callable
 
 from caogao.errors import BankError
 from caogao.corpus.report import Report, split_sentences
-from caogao.mining.shapes import shape, shared_prefix, strip_ordinal
+from caogao.mining.shapes import shape, shared_prefix
 from caogao.mining.slots import SLOT_NAME_RE, GENERIC_SLOTS, GenericCheck, has_figure, slot_text, slots, superior_level
 from caogao.mining.units import Unit, sentences, town_of, units_of
 from caogao.text.formulations import restore
