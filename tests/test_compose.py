@@ -170,7 +170,7 @@ def test_missing_facts_become_visible_placeholders_never_guesses(bank):
 def test_annual_report_reviews_the_year_and_plans_the_next(bank):
     facts = load_facts(ANNUAL)
     parts = [b.text for b in compose(facts, bank, seed=0) if b.kind == "part"]
-    assert parts == [f"{facts.year}年工作回顾", f"{facts.year + 1}年工作计划"]
+    assert parts == [f"{facts.year}年工作回顾", f"{facts.year + 1}年工作计划", "全面加强政府自身建设"]
 
 
 def test_appendix_table_has_one_row_per_indicator(facts, bank):
@@ -210,11 +210,21 @@ def test_template_lines_become_blocks_with_leads_and_tables():
 def test_review_headings_form_one_parallel_set_with_the_users_own(facts, bank, seed):
     from caogao.mining.shapes import shape
 
-    blocks = compose(facts, bank, seed=seed)
+    from collections import Counter
+
+    from caogao.drafting.compose import compose_draft
+
+    blocks, notes = compose_draft(facts, bank, seed=seed)
     parts = [i for i, b in enumerate(blocks) if b.kind == "part"]
     review = [b.text.split("、", 1)[1] for b in blocks[parts[0]:parts[1]] if b.kind == "heading1"]
-    shapes = {shape(h).replace("、", "，") for h in review}
-    assert len(shapes) == 1, review
+    shapes = Counter(shape(h).replace("、", "，") for h in review)
+    # one parallel set, but for a section with no fitting heading of its shape: a fitting heading
+    # beats a parallel misfit, and the build says so
+    odd = [h for h in review if shape(h).replace("、", "，") != shapes.most_common(1)[0][0]]
+    assert len(odd) <= 1, review
+    for h in odd:
+        category = facts.review[review.index(h)].category
+        assert any(f"回顾中“{category}”" in n for n in notes), (h, notes)
 
 
 def test_a_parallel_set_never_repeats_its_opening_words():

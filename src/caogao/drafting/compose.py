@@ -79,13 +79,20 @@ def _plans_like(review: list[SectionFacts]) -> list[SectionFacts]:
             for s in review if s.category != "自身建设"]
 
 
-def _with_self_building(plans: list[SectionFacts]) -> list[SectionFacts]:
-    """An annual report's plan ends with 政府自身建设: the user's, moved last, else a skeleton."""
+SELF_BUILDING = "自身建设"
+
+
+def _self_building(plans: list[SectionFacts], picker: Picker) -> tuple[list[SectionFacts], dict]:
+    """An annual report ends its plan with 政府自身建设 as a part of its own: the user's
+    自身建设 sections (their points together), else a skeleton; the other plan sections."""
     from caogao.drafting.facts import SectionFacts
 
-    own = [s for s in plans if s.category == "自身建设"]
-    rest = [s for s in plans if s.category != "自身建设"]
-    return rest + (own or [SectionFacts(category="自身建设", title=None, points=[], indicators=[], line=0)])
+    own = [s for s in plans if s.category == SELF_BUILDING]
+    rest = [s for s in plans if s.category != SELF_BUILDING]
+    merged = SectionFacts(category=SELF_BUILDING, title=next((s.title for s in own if s.title), None),
+                          points=[p for s in own for p in s.points], indicators=[], line=0)
+    heading = merged.title or picker.values["自身建设"]
+    return rest, {"heading": strip_end(heading), "points": _points(merged, picker, "计划")}
 
 
 def plain(value):
@@ -124,8 +131,9 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
     trend = setpieces.trend(facts)
     overall, own = figure_plan(facts)
     plans = facts.plans or _plans_like(facts.review)
+    self_building = None
     if not half:
-        plans = _with_self_building(plans)
+        plans, self_building = _self_building(plans, picker)
     stated = "".join((p.title or "") + p.text for sec in facts.review for p in sec.points)
     indicators = indicator_sentence(facts, overall, stated=stated) if overall else ""
     general, goals = ("", "") if half else setpieces.requirements(facts, picker)
@@ -152,6 +160,7 @@ def build_context(facts: Facts, bank: PhraseBank | None, *, seed: int = 0) -> di
         "plans": _sections(plans, facts, picker, "计划") if plans else [{
             "ordinal": "一", "heading": placeholder("工作计划的小标题"), "category": "", "figures": "",
             "points": [{"lead": "", "text": placeholder("工作计划的主要内容")}]}],
+        "self_building": self_building,
         "closing": setpieces.closing(facts, picker),
         "table": indicator_table(facts),
         "notes": picker.notes,

@@ -49,6 +49,7 @@ def slot_values(facts: Facts) -> dict[str, str | None]:
         "本级人大": words["本级人大"],
         "全域": words["全域"],
         "工作": words["工作"],
+        "自身建设": words["自身建设"],
         "时段": "上半年" if half else f"{facts.year}年",
         "下一时段": "下半年" if half else f"{facts.year + 1}年",
         "年份": f"{facts.year}年",

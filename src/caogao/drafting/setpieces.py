@@ -65,7 +65,7 @@ def review_overview(facts: Facts, picker: Picker, trend_: Trend) -> str:
                            "紧紧围绕{上级党委}、{上级政府}决策部署" if values.get("上级党委") else "紧紧围绕年初确定的目标任务")
     if trend_.mostly_down:
         verdict = ("面对经济下行压力和各种困难挑战，稳住了经济社会发展基本盘，但部分指标同比下降，"
-                   "完成全年目标任务压力较大。")
+                   + ("完成全年目标任务压力较大。" if facts.is_half_year else "一些目标任务没有如期完成。"))
     else:
         verdict = picker.clause("总述", "(稳中有进|稳步(推进|提升)|持续向好|迈出.*步伐)$",
                                 "经济社会各项事业稳步推进") + "。"

@@ -157,9 +157,11 @@ class Picker:
         part, a seeded choice among the best, no two opening alike."""
         if self.bank is None:
             return []
-        pool = [h.text.rstrip("。") for h in self.bank.phrases(section=section, kind="heading2", generic_only=True)
-                if _heading_part(h) in (part, None) and 4 <= len(h.text) <= 16
-                and not SLOT_RE.search(h.text) and self._usable(h.text) and fits(h.text, section)]
+        usable = [h for h in self.bank.phrases(section=section, kind="heading2", generic_only=True)
+                  if 4 <= len(h.text) <= 16 and not SLOT_RE.search(h.text) and self._usable(h.text)
+                  and fits(h.text, section)]
+        # this part's, else the other's (a plan strand 加强作风建设 reads as well looking back)
+        pool = [h.text.rstrip("。") for h in ([h for h in usable if _heading_part(h) in (part, None)] or usable)]
         pool = list(dict.fromkeys(pool))[:TOP_K * 3]
         self.rng.shuffle(pool)
         out: list[str] = []
@@ -206,11 +208,13 @@ class Picker:
         pools: dict[str, list[Any]] = {}  # type → its fitting generic headings, best first
         for cat in dict.fromkeys(categories[i] for i in need):
             fitting = [h for h in self.bank.phrases(section=cat, kind="heading1", generic_only=True)
-                       if _heading_part(h) in (part, None) and fill_slots(h.text, self.values)
-                       and self._usable(fill_slots(h.text, self.values)) and fits(h.text, cat)]
-            # those that name their work (生态环境持续改善) before those that could head any section
-            pools[cat] = ([h for h in fitting if seed_scores(h.text).get(cat)]
-                          + [h for h in fitting if not seed_scores(h.text).get(cat)])
+                       if fill_slots(h.text, self.values) and self._usable(fill_slots(h.text, self.values))
+                       and fits(h.text, cat)]
+            # best first: those of this part that name their work (生态环境持续改善), those of the
+            # other part that do, then those that could head any section (砥砺奋进，实现新跨越)
+            def rank(h: Any) -> tuple[int, int]:
+                return (0 if seed_scores(h.text).get(cat) else 1, 0 if _heading_part(h) in (part, None) else 1)
+            pools[cat] = sorted(fitting, key=rank)  # stable: the bank's order within each rank
         own = Counter(_coarse_shape(shape_of(g)) for g in given if g)
         cover: Counter = Counter()   # shape → sections with a fitting heading of it
         office: Counter = Counter()  # the same, counting the office's own headings only

@@ -319,6 +319,39 @@ def _add_set(col: _Collector, text: str, users: list[int], report_of: Callable[[
 
 # ------------------------------------------------------------------- scoring
 
+_HEADINGS = ("heading1", "heading2", "set_phrase")  # wording lent as it stands: no other place's terms
+_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _local_terms(units: list[Unit], words: "_Words", candidates: set[str]) -> set[str]:
+    """Those of ``candidates`` that are another place's own: used by one report alone and missing
+    from the dictionary (a coined slogan or programme: 深绿…出硬招, 一改两为, 整体智治). Ordinary
+    words one report happens to use alone stay lendable; so do names in the dictionary, which
+    the name rules judge (``names``)."""
+    from caogao.bank.cache import cached
+    from caogao.text.segment import dictionary_tag, segmenter_id
+
+    alone = _one_report_terms(units, words, candidates)
+    # through the build cache, as the words themselves: a rebuild of unchanged reports loads no segmenter
+    known = cached(f"dictionary/{segmenter_id()}", sorted(alone),
+                   lambda terms: {t: "1" if dictionary_tag(t) is not None else "0" for t in terms})
+    return {t for t in alone if known[t] == "0"}
+
+
+def _one_report_terms(units: list[Unit], words: "_Words", candidates: set[str]) -> set[str]:
+    """Those of ``candidates`` that one report alone uses (a corpus of one report has none)."""
+    first: dict[str, str] = {}
+    shared: set[str] = set()
+    reports = set()
+    for u, text in zip(units, words.texts):
+        rid = u.report.id
+        reports.add(rid)
+        for t in candidates.intersection(words.of[text]):
+            if first.setdefault(t, rid) != rid:
+                shared.add(t)
+    return set(first) - shared if len(reports) > 1 else set()
+
+
 class _Words:
     """The words of each unit (its heading and own text), each distinct text segmented once."""
 
@@ -428,10 +461,15 @@ def _phrases(units: list[Unit], contexts: dict[str, dict], words: _Words, reason
     tops = {label: max(w.values(), default=0.0) or 1.0 for label, w in weights.items()}
     phrases = col.phrases()
     reason.judge_many(p.text for p in phrases)
-    for phrase, toks in zip(phrases, segment_many(p.text for p in phrases)):
+    tokens = segment_many(p.text for p in phrases)
+    local = _local_terms(units, words, {t for p, toks in zip(phrases, tokens) if p.kind in _HEADINGS
+                                             for t in toks if len(t) >= 2 and _HAN.match(t)})
+    for phrase, toks in zip(phrases, tokens):
         phrase.tokens = toks
-        # a mutilated formulation that could not be restored for certain is never lent
-        phrase.generic = reason(phrase.text) is None and not restore(phrase.text)[2]
+        # a mutilated formulation that could not be restored for certain is never lent, nor a
+        # heading with a term no other report uses (绿美海宴, 攻坚亚运: another place's slogan or event)
+        phrase.generic = (reason(phrase.text) is None and not restore(phrase.text)[2]
+                          and not (phrase.kind in _HEADINGS and phrase.n_reports == 1 and local.intersection(toks)))
         w = weights.get(phrase.section, {})
         top = tops.get(phrase.section, 1.0)
         content = sorted({t for t in toks if t in w})  # sorted: the same sum in every process

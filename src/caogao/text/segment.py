@@ -119,6 +119,15 @@ def rjieba_segmenter() -> Any:
     return seg
 
 
+def dictionary_tag(word: str) -> str | None:
+    """The part of speech the dictionary gives ``word`` (``ns`` a place, ``j`` an abbreviation …),
+    None when the dictionary lacks it (a coined term: 绿美, 溽城)."""
+    if _use_rjieba():
+        seg = rjieba_segmenter()
+        return seg.tag(word, False)[0][1] if seg.has_word(word) else None
+    return "x" if word in jieba_tokenizer().FREQ else None
+
+
 # Inside a run of letters and digits jieba's fallback splits off words of letters
 # or digits (3.45, 100%) and keeps what is between them (##, -); rjieba keeps
 # such runs whole (1-6, 9.5MW). Splitting them the same way makes the words agree.
