@@ -9,7 +9,9 @@ symlink, never written.
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import json
 import os
 import resource
 import shutil
@@ -21,6 +23,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from caogao.checking.read import read_docx
 from caogao.corpus.files import read_bytes
 from caogao.docx.write import render
 from caogao.drafting.outline import Block
@@ -153,3 +156,55 @@ def test_a_file_whose_size_lies_is_still_capped():
     with pytest.raises(InputError, match="文件过大"):
         read_bytes(Path("/proc/self/status"), 16)
     assert read_bytes(Path("/proc/self/status"), 1 << 20).startswith(b"Name:")
+
+
+# ----------------------------------------------------------- many styles
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _as_python_docx_reads_it(document, n: int) -> list[tuple[str, int | None]]:
+    """Style name and outline level of the first ``n`` paragraphs, through python-docx's own
+    (slow: every lookup scans all styles) style objects."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    out = []
+    for paragraph in document.paragraphs[:n]:
+        style, found = paragraph.style, None
+        while found is None and style is not None:
+            pPr = style.element.find(w + "pPr")
+            found = pPr.find(w + "outlineLvl") if pPr is not None else None
+            style = style.base_style
+        out.append((paragraph.style.name, None if found is None else int(found.get(w + "val"))))
+    return out
+
+
+def test_check_reads_a_draft_with_thousands_of_styles(tmp_path):
+    """The speed of this (177 s before styles were looked up by id) is shown by `make bench`."""
+    draft = _bench().make_styled_draft(tmp_path / "样式很多.docx")
+    paras, _ = read_docx(draft)
+    assert len(paras) == 2000
+    expected = _as_python_docx_reads_it(docx.Document(str(draft)), 60)
+    assert [(p.style, p.outline) for p in paras[:60]] == expected
+    assert {p.outline for p in paras} == {None, 0}  # inherited from Heading 1 through chains of styles
+    result = caogao("check", str(draft), "--json", cwd=tmp_path, timeout=60)
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
+    findings = json.loads(result.stdout)
+    assert all(1 <= f["paragraph"] <= 2000 for f in findings)
+
+
+def test_styles_based_on_each_other_in_a_loop_do_not_hang(tmp_path):
+    doc = docx.Document()
+    table = doc.styles.element
+    from docx.enum.style import WD_STYLE_TYPE
+
+    for me, base in (("A", "B"), ("B", "A")):
+        style = table.add_style_of_type(f"样式{me}", WD_STYLE_TYPE.PARAGRAPH, False)
+        style.styleId, style.basedOn_val = me, base
+    doc.add_paragraph("正文。")._p.style = "A"
+    doc.save(tmp_path / "环.docx")
+    paras, _ = read_docx(tmp_path / "环.docx")
+    assert [(p.style, p.outline) for p in paras] == [("样式A", None)]
