@@ -39,19 +39,25 @@ def content_digest(data: bytes) -> str:
 def file_states(paths: Sequence[str | os.PathLike]) -> dict[str, tuple[int, int, str]]:
     """Absolute path → (size, mtime_ns, content digest) of every report file under ``paths``, in order.
 
-    An unreadable file is (-1, -1, "unreadable"). A file is stat'ed before it is
+    Files are read through the same guard as the reader's: a FIFO, device or socket
+    is left out (never opened, so never waited on), and a file that is, or grows,
+    too large to read is (-1, -1, "unreadable"), as is any other unreadable file
+    (``read_text`` then says why). A file is stat'ed as it is opened, before it is
     read, so an edit made meanwhile shows next time.
     """
+    from caogao.corpus.files import FileRefused, read_guarded
+
     states: dict[str, tuple[int, int, str]] = {}
     for path in list_files(list(paths), []):
-        if path.suffix.lower() not in SUPPORTED or not path.is_file():
+        if path.suffix.lower() not in SUPPORTED:
             continue
         where = os.path.abspath(path)
         try:
-            st = os.stat(path)
-            states[where] = (st.st_size, st.st_mtime_ns, content_digest(path.read_bytes()))
-        except OSError:
-            states[where] = (-1, -1, "unreadable")
+            st, data = read_guarded(path)
+            states[where] = (st.st_size, st.st_mtime_ns, content_digest(data))
+        except FileRefused as exc:
+            if exc.reason not in ("missing", "folder", "special"):  # as before: only files are sources
+                states[where] = (-1, -1, "unreadable")
     return states
 
 

@@ -173,10 +173,12 @@ def build(
 def _warn_examples(facts_file: Path) -> None:
     """The skeleton marks its example values 【示例】: say when some were never replaced."""
     from caogao.cli.common import warn
+    from caogao.drafting.facts import read_facts_bytes
+    from caogao.errors import FactsError
 
     try:
-        raw = facts_file.read_bytes()
-    except OSError:
+        raw = read_facts_bytes(facts_file)
+    except FactsError:
         return
     marks = ("【示例】".encode(), b"\xa1\xbe\xca\xbe\xc0\xfd\xa1\xbf")  # and in GB18030, without loading its codec
     lines = [n for n, line in enumerate(raw.splitlines(), 1)

@@ -98,12 +98,19 @@ def _xml_parts(archive: zipfile.ZipFile) -> list[str]:
     return parts
 
 
+def checked_docx_bytes(path: Path) -> bytes:
+    """A .docx file's bytes, read through the file guard and passed by the zip and XML checks:
+    what every .docx input (corpus file, draft, reference document) is parsed from."""
+    data = read_bytes(path)
+    _check_zip(data, path)
+    return data
+
+
 def open_docx(path: str | Path) -> Document:
     """python-docx's Document for ``path``, after the zip and XML safety checks."""
     path = Path(path)
     refuse_legacy(path)
-    data = read_bytes(path)
-    _check_zip(data, path)
+    data = checked_docx_bytes(path)
     import docx
 
     try:

@@ -1,4 +1,6 @@
-"""Finding and reading users' input files: the one folder walker, and .txt/.md/.docx to text.
+"""Finding and reading users' input files: the one folder walker, the one file guard
+(``read_guarded``: every user's file — report, facts file, draft, reference document —
+is read through it), and .txt/.md/.docx to text.
 
 Everything downstream (cleaning, structure, the phrase bank, ``check``) sees
 plain ``str`` with ``"\\n"`` line ends. A folder is walked recursively;
@@ -21,41 +23,84 @@ LEGACY = {".doc": "旧版 Word（.doc）", ".wps": "WPS 文字（.wps）", ".rtf
 SAVE_AS = "请在 Word 或 WPS 中“另存为” .docx，或另存为纯文本 .txt（UTF-8）"
 
 
-def _os_error(path: Path, exc: OSError) -> InputError:
+class FileRefused(InputError):
+    """The guard will not read this path; ``reason`` (missing, denied, folder, special,
+    large, unreadable) lets a caller word it in its own terms."""
+
+    def __init__(self, reason: str, message: str, *, file: Path, hint: str | None = None) -> None:
+        super().__init__(message, file=file, hint=hint)
+        self.reason = reason
+
+
+def _os_error(path: Path, exc: OSError) -> FileRefused:
     if isinstance(exc, FileNotFoundError):
-        return InputError("文件不存在", file=path, hint="请检查路径和文件名是否写对")
+        return FileRefused("missing", "文件不存在", file=path, hint="请检查路径和文件名是否写对")
     if isinstance(exc, PermissionError):
-        return InputError("没有读取该文件的权限", file=path,
-                          hint="请检查文件权限，或把文件复制到自己的文件夹再读")
-    return InputError(f"无法读取文件（{exc.strerror or exc}）", file=path)
+        return FileRefused("denied", "没有读取该文件的权限", file=path,
+                           hint="请检查文件权限，或把文件复制到自己的文件夹再读")
+    if isinstance(exc, IsADirectoryError):
+        return _refused_type(path, stat.S_IFDIR)
+    return FileRefused("unreadable", f"无法读取文件（{exc.strerror or exc}）", file=path)
 
 
-def _stat_regular(path: Path) -> None:
-    """Raise an InputError if ``path`` is missing, a folder, not a plain file or huge."""
+def _refused_type(path: Path, mode: int) -> FileRefused:
+    if stat.S_ISDIR(mode):
+        return FileRefused("folder", "这是一个文件夹，不是文件", file=path,
+                           hint="请给出其中的 .txt/.md/.docx 文件，或使用可读取整个文件夹的命令")
+    return FileRefused("special", "不是普通文件（而是管道、设备或套接字）", file=path,
+                       hint="请给出保存在磁盘上的普通文件")
+
+
+def _too_large(path: Path, limit: int) -> FileRefused:
+    return FileRefused("large", f"文件过大（上限 {max(limit >> 20, 1)} MB）", file=path,
+                       hint="工作报告一般不足 1 MB；请确认选对了文件")
+
+
+def _check(path: Path, info: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+        raise _refused_type(path, info.st_mode)
+    if info.st_size > limit:
+        raise _too_large(path, limit)
+
+
+def check_file(path: Path, limit: int = MAX_FILE_BYTES) -> None:
+    """FileRefused unless ``path`` is now a regular file of at most ``limit`` bytes."""
     try:
-        info = path.stat()
+        _check(path, os.stat(path), limit)
     except OSError as exc:
         raise _os_error(path, exc) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError("这是一个文件夹，不是文件", file=path,
-                         hint="请给出其中的 .txt/.md/.docx 文件，或使用可读取整个文件夹的命令")
-    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-        raise InputError("不是普通文件", file=path, hint="请给出 .txt/.md/.docx 文件")
-    if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"文件过大（上限 {MAX_FILE_BYTES >> 20} MB）", file=path,
-                         hint="工作报告一般不足 1 MB；请确认选对了文件")
 
 
-def read_bytes(path: Path) -> bytes:
-    _stat_regular(path)
+def _opener(path: str, flags: int) -> int:
+    # A FIFO opened without O_NONBLOCK waits for a writer; a terminal must not become ours.
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+
+
+def read_guarded(path: Path, limit: int = MAX_FILE_BYTES) -> tuple[os.stat_result, bytes]:
+    """The one guard every reader of a user's file goes through: the file's status and bytes,
+    if it is a regular file of at most ``limit`` bytes; else FileRefused.
+
+    The path is stat'ed before it is opened (a FIFO or device is never opened), the
+    open file is stat'ed again (the path may have been swapped meanwhile), and the
+    read stops after ``limit + 1`` bytes, so a file that grows while it is read, or a
+    size that lies, costs no more memory than the limit."""
+    path = Path(path)
+    check_file(path, limit)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
+        with open(path, "rb", opener=_opener) as handle:
+            info = os.fstat(handle.fileno())
+            _check(path, info, limit)
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise _os_error(path, exc) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(f"文件过大（上限 {MAX_FILE_BYTES >> 20} MB）", file=path)
-    return data
+    if len(data) > limit:
+        raise _too_large(path, limit)
+    return info, data
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A user's file's bytes, through ``read_guarded``."""
+    return read_guarded(path, limit)[1]
 
 
 def refuse_legacy(path: Path) -> None:
@@ -70,7 +115,7 @@ def read_text(path: str | Path) -> str:
     suffix = path.suffix.lower()
     refuse_legacy(path)
     if suffix not in SUPPORTED:
-        _stat_regular(path)  # a missing file or a folder is the more useful message
+        check_file(path)  # a missing file or a folder is the more useful message
         kind = f"“{path.suffix}”" if path.suffix else "无扩展名"
         raise InputError(f"不支持的文件类型（{kind}）", file=path,
                          hint=f"可读取 {'、'.join(SUPPORTED)}；{SAVE_AS}")

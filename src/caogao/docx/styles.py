@@ -22,7 +22,6 @@ from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
@@ -195,22 +194,33 @@ def add_page_numbers(doc: Document) -> None:
 
 
 def open_docx(path: Path) -> Document:
-    """Open a .docx (or a .dotx template, by relabelling it as a document)."""
-    if not path.is_file():
-        raise InputError("找不到参考文档", file=path, hint="检查路径，或去掉 --reference-doc 使用内置样式")
+    """Open a .docx (or a .dotx template, by relabelling it as a document), after the
+    file guard and the zip and XML checks every .docx input goes through."""
+    from caogao.corpus.docx_in import checked_docx_bytes
+    from caogao.corpus.files import FileRefused
+
+    try:
+        data = checked_docx_bytes(path)
+    except FileRefused as exc:
+        if exc.reason == "missing":
+            raise InputError("找不到参考文档", file=path, hint="检查路径，或去掉 --reference-doc 使用内置样式") from None
+        raise InputError(f"参考文档无法读取：{exc.message}", file=path, hint=exc.hint) from None
+    except InputError as exc:
+        raise InputError(f"参考文档不是可读的 Word .docx 文件（{exc.message}）", file=path,
+                         hint="用 Word 或 WPS 打开后“另存为”.docx 格式再试") from None
     buffer = io.BytesIO()
     try:
-        with zipfile.ZipFile(path) as src:
+        with zipfile.ZipFile(io.BytesIO(data)) as src:
             if b"template.main+xml" not in src.read("[Content_Types].xml"):
-                return docx.Document(str(path))  # a plain .docx: no relabelling
-        with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
-            for item in src.infolist():
-                data = src.read(item)
-                if item.filename == "[Content_Types].xml":
-                    data = data.replace(b"template.main+xml", b"document.main+xml")
-                dst.writestr(item, data)
+                return docx.Document(io.BytesIO(data))  # a plain .docx: no relabelling
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
+                for item in src.infolist():
+                    part = src.read(item)
+                    if item.filename == "[Content_Types].xml":
+                        part = part.replace(b"template.main+xml", b"document.main+xml")
+                    dst.writestr(item, part)
         return docx.Document(buffer)
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # untrusted input: any parser failure is a user-facing error
         raise InputError("参考文档不是可读的 Word .docx 文件", file=path,
                          hint="用 Word 或 WPS 打开后“另存为”.docx 格式再试") from exc
 

@@ -16,6 +16,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from caogao.corpus.files import FileRefused, read_bytes
 from caogao.drafting import statwords as numbers
 from caogao.errors import FactsError
 from caogao.drafting.yamlnodes import NodeReader, compose_yaml, decode_facts
@@ -155,24 +156,30 @@ class Facts:
         return None
 
 
+# The file guard's reasons for not reading a file, in a facts file's words.
+_REFUSED = {
+    "missing": ("找不到事实文件", "检查路径；可用 caogao init 生成一个骨架"),
+    "denied": ("没有读取事实文件的权限", "检查文件权限"),
+    "folder": ("这是一个文件夹，不是事实文件", "请给出 .yaml 文件的路径"),
+    "special": ("事实文件不是普通文件（而是管道、设备或套接字）", "请给出保存在磁盘上的 .yaml 文件"),
+    "large": (f"事实文件太大（上限 {MAX_FILE_BYTES >> 20} MB）",
+              "事实文件只写本镇的指标与要点，通常不超过几百 KB；请检查是否选错了文件"),
+}
+
+
+def read_facts_bytes(path: Path) -> bytes:
+    """A facts file's bytes, through the file guard every reader uses."""
+    try:
+        return read_bytes(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        message, hint = _REFUSED.get(exc.reason, (f"无法读取事实文件：{exc.message}", exc.hint))
+        raise FactsError(message, file=path, hint=hint) from None
+
+
 def load_facts(path: str | Path) -> Facts:
     """Read and validate a facts file (UTF-8, UTF-8 with BOM, GBK/GB18030)."""
     p = Path(path)
-    try:
-        if p.is_dir():
-            raise FactsError("这是一个文件夹，不是事实文件", file=p, hint="请给出 .yaml 文件的路径")
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FactsError(f"事实文件太大（{size // 1024 // 1024} MB）", file=p,
-                             hint="事实文件只写本镇的指标与要点，通常不超过几百 KB；请检查是否选错了文件")
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise FactsError("找不到事实文件", file=p, hint="检查路径；可用 caogao init 生成一个骨架") from None
-    except PermissionError:
-        raise FactsError("没有读取事实文件的权限", file=p, hint="检查文件权限") from None
-    except OSError as exc:
-        raise FactsError(f"无法读取事实文件：{exc.strerror or exc}", file=p) from None
-    facts = parse_facts(decode_facts(data, file=str(p)), file=str(p))
+    facts = parse_facts(decode_facts(read_facts_bytes(p), file=str(p)), file=str(p))
     facts.path = p
     return facts
 
