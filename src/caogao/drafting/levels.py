@@ -26,7 +26,8 @@ def level_words() -> dict[str, dict[str, str]]:
     """``data/levels.yaml``: each level's words (全域, 本级党委, 本级人大, 本级政府, 机关, 报告名, 工作, 它级用语)."""
     import yaml
 
-    return yaml.safe_load((data_dir() / "levels.yaml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it: eight times faster
+    return yaml.load((data_dir() / "levels.yaml").read_text(encoding="utf-8"), Loader=loader)
 
 
 def slot_values(facts: Facts) -> dict[str, str | None]:

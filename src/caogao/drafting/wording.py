@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from caogao.drafting.outline import placeholder
-from caogao.mining.classifier import seed_scores
+from caogao.mining.taxonomy import seed_scores
 from caogao.text.numerals import count_word
 
 if TYPE_CHECKING:

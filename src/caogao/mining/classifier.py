@@ -14,40 +14,15 @@ predicts in pure Python, so the bank can classify without scikit-learn.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
 from typing import Sequence
 
-from caogao.mining.taxonomy import SECTION_TYPES, section_types
+from caogao.mining.taxonomy import SECTION_TYPES, seed_scores
 from caogao.text.segment import NUM, segment_many
 
 _FIGURE_RE = re.compile(r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:%|％|万元|亿元|万|亿|个|家|户|人|亩|公里|平方米|吨)?|X{2,}|x{2,}")
-
-
-@functools.lru_cache(maxsize=1)
-def _seed_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
-    owners: dict[str, list[str]] = {}
-    for st in section_types().values():
-        if st.name in SECTION_TYPES:
-            for seed in st.seeds:
-                owners.setdefault(seed, []).append(st.name)
-    # Longest seeds first: 集体经济 counts for 乡村振兴, not also 经济 for 经济发展.
-    ordered = sorted(owners, key=lambda w: (-len(w), w))
-    return re.compile("|".join(map(re.escape, ordered))), {k: tuple(v) for k, v in owners.items()}
-
-
-def seed_scores(text: str) -> dict[str, float]:
-    """Seed-lexicon evidence per section type; longer seeds weigh more."""
-    pattern, owners = _seed_pattern()
-    out: dict[str, float] = {}
-    for m in pattern.finditer(text):
-        seed = m.group(0)
-        weight = (1.0 + 0.5 * (len(seed) - 2)) / len(owners[seed])
-        for name in owners[seed]:
-            out[name] = out.get(name, 0.0) + weight
-    return out
 
 
 def weak_label(heading: str, body: str = "", *, allowed: Sequence[str] = SECTION_TYPES,

@@ -6,6 +6,7 @@ lives in ``data/sections.yaml`` so that people can read and extend it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -107,3 +108,28 @@ def require_kind(kind: str) -> str:
         f"未知的短语种类“{kind}”",
         hint=f"最接近的是“{best[0] if best else KINDS[0]}”；可用的种类：{'、'.join(KINDS)}",
     )
+
+
+@lru_cache(maxsize=1)
+def _seed_pattern() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    owners: dict[str, list[str]] = {}
+    for st in section_types().values():
+        if st.name in SECTION_TYPES:
+            for seed in st.seeds:
+                owners.setdefault(seed, []).append(st.name)
+    # Longest seeds first: 集体经济 counts for 乡村振兴, not also 经济 for 经济发展.
+    ordered = sorted(owners, key=lambda w: (-len(w), w))
+    return re.compile("|".join(map(re.escape, ordered))), {k: tuple(v) for k, v in owners.items()}
+
+
+def seed_scores(text: str) -> dict[str, float]:
+    """Seed-lexicon evidence per section type; longer seeds weigh more (weak labels; whether a
+    borrowed heading speaks of its section's work)."""
+    pattern, owners = _seed_pattern()
+    out: dict[str, float] = {}
+    for m in pattern.finditer(text):
+        seed = m.group(0)
+        weight = (1.0 + 0.5 * (len(seed) - 2)) / len(owners[seed])
+        for name in owners[seed]:
+            out[name] = out.get(name, 0.0) + weight
+    return out
