@@ -224,9 +224,6 @@ def main() -> None:
         "office_segment": dict(cmd=segmentation_floor(shipped + office, "office")),
         "office": dict(cmd=[CAOGAO, "bank", "build", str(WORK / "office"), "--db", str(WORK / "office.sqlite")],
                        **forget),
-        # what fitting in the background saves: the same build, fitting inline
-        "office_inline": dict(cmd=[CAOGAO, "bank", "build", str(WORK / "office"), "--db", str(WORK / "office.sqlite")],
-                              env=dict(env, CAOGAO_NO_FORK="1"), setup=lambda: forget_build_cache(home)),
     }, runs=runs)
     assert db.exists()
     floor_imports, seg_shipped = m["imports"], m["segment"]
@@ -239,8 +236,6 @@ def main() -> None:
     rows.append(("floor: jieba.lcut over shipped corpus and one office report", m["office_segment"], None))
     rows.append(("bank build office/ (shipped corpus + one office report, empty build cache: a model fitted)",
                  m["office"], m["office_segment"]))
-    rows.append(("the same, CAOGAO_NO_FORK=1 (the classifier fitted inline, not in the background)",
-                 m["office_inline"], m["office_segment"]))
     rows.append(("bank search 生态 --section 生态环境", m["search"], floor_imports))
     rows.append(("build examples/青禾镇2023年上半年.yaml", m["draft"], floor_imports))
     rows.append(("check of a draft with 8,000 styles and 2,000 paragraphs", m["check"], floor_imports))

@@ -114,17 +114,14 @@ def test_repeated_rows_are_fitted_once_with_their_count_as_weight():
     assert list(zip(texts, labels, weights)) == [("抓项目稳经济", "经济发展", 4.0), ("生态优先", "生态环境", 1.0)]
 
 
-def test_a_capped_training_set_keeps_every_label_and_the_most_repeated_rows(monkeypatch):
-    import caogao.mining.labelling as labelling
-
-    monkeypatch.setattr(labelling, "MAX_TRAINING_ROWS", 4)
-    monkeypatch.setattr(labelling, "_MIN_PER_LABEL", 1)
+def test_a_capped_training_set_keeps_every_label_and_the_most_repeated_rows():
     rows = ([("r", "重点项目加快推进", "项目建设")] * 5 + [("r", "河长制全面落实", "生态环境")]
             + [("r", f"经济运行第{i}句", "经济发展") for i in range(6)] + [("r", "工业经济稳中有进", "经济发展")] * 3)
-    texts, labels, weights = training_set(rows)
+    texts, labels, weights = training_set(rows, max_rows=4, min_per_label=1)
     assert len(texts) == 4 and set(labels) == {"项目建设", "生态环境", "经济发展"}
     assert {"重点项目加快推进", "河长制全面落实", "工业经济稳中有进"} <= set(texts)
-    assert set(training_set(list(reversed(rows)))[0]) == set(texts)  # the same rows whatever the reading order
+    # the same rows whatever the reading order
+    assert set(training_set(list(reversed(rows)), max_rows=4, min_per_label=1)[0]) == set(texts)
 
 
 # ------------------------------------------------------------ the model shipped with the corpus
@@ -136,8 +133,7 @@ def _shipped_rows():
 
     reports, _ = load_corpus()
     units = [u for r in reports for u in units_of(r)]
-    labelling._weak_label(units)
-    return units, labelling.training_set(labelling._training_counts(units))
+    return units, labelling.corpus_training_set(units)
 
 
 def _shipped_file() -> tuple[Path, dict]:
@@ -196,7 +192,6 @@ def test_the_shipped_model_does_what_a_fit_made_here_does(tmp_path, monkeypatch)
     assert _labels(model, texts) == _labels(fresh, texts)
 
     monkeypatch.setenv("CAOGAO_HOME", str(tmp_path))  # an empty build cache
-    monkeypatch.setenv("CAOGAO_NO_FORK", "1")  # a fit, if one starts, waits for label()
     first = labelling.Labelling(units)
     assert first.weights == model  # the shipped corpus needs no fit
     # any other corpus is fitted

@@ -140,15 +140,14 @@ class Cache:
                     "DELETE FROM entries; DROP TABLE IF EXISTS kv; VACUUM; PRAGMA wal_checkpoint(TRUNCATE)"))
 
 
-_caches: dict[Path, Cache] = {}
+@functools.cache
+def _cache_at(path: Path) -> Cache:
+    return Cache(path)
 
 
 def default_cache() -> Cache:
     """The cache under the current ``home()`` (it may change between builds, as in tests)."""
-    path = home() / FILE_NAME
-    if path not in _caches:
-        _caches[path] = Cache(path)
-    return _caches[path]
+    return _cache_at(home() / FILE_NAME)
 
 
 @functools.cache

@@ -13,7 +13,6 @@ whose training rows differ from those a cached model was fitted on by at most
 ``MODEL_DRIFT`` of their weight (one report edited among hundreds) keeps that
 model too: refitting on the 0.1 % of rows an edit changes would cost more than
 the rest of the rebuild and change almost nothing. ``refit=True`` fits anew.
-A fit that is needed runs in a worker process while the miner goes on.
 
 The model fitted on the shipped corpus ships too (``data/model-<key>.json.gz``,
 written by ``python -m caogao.mining.labelling``): a first build of the shipped
@@ -33,7 +32,6 @@ import os
 from collections import Counter
 from typing import Iterable, Sequence
 
-from caogao.mining.background import BackgroundFit
 from caogao.mining.classifier import LinearModel, SectionClassifier, unit_text, weak_label
 from caogao.corpus.report import split_sentences
 from caogao.mining.taxonomy import SECTION_TYPES
@@ -108,10 +106,11 @@ def weak_rows(reports: Iterable) -> list[tuple[str, str, str]]:
 
 MODEL_DRIFT = 0.01  # share of the training rows' weight that may differ from a reused model's
 MAX_TRAINING_ROWS = 20_000  # distinct rows (the shipped corpus has 2041): a fit of seconds, not minutes
-_MIN_PER_LABEL = 50
+MIN_PER_LABEL = 50
 
 
-def training_set(rows: Iterable[tuple[str, str, str]] | Counter) -> tuple[list[str], list[str], list[float]]:
+def training_set(rows: Iterable[tuple[str, str, str]] | Counter, *, max_rows: int | None = None,
+                 min_per_label: int | None = None) -> tuple[list[str], list[str], list[float]]:
     """Texts, labels and weights to fit on: distinct (text, label) rows, weighted by their count.
 
     ``rows`` are ``training_rows``, or their ``Counter((text, label))``.
@@ -119,31 +118,39 @@ def training_set(rows: Iterable[tuple[str, str, str]] | Counter) -> tuple[list[s
     A repeated row (a set phrase, a section a big corpus copies) is fitted once
     with its count as weight: the same objective as fitting every copy, at a
     fraction of the work (the 10 MB benchmark corpus: 66 238 rows, 3 379
-    distinct; 0.5 s instead of 9 s). Past ``MAX_TRAINING_ROWS`` a corpus keeps
-    its most repeated rows (each label its 50 most repeated first), ties
-    broken by a stable hash of the row, so the same corpus keeps the same rows.
+    distinct; 0.5 s instead of 9 s). Past ``max_rows`` (``MAX_TRAINING_ROWS``) a
+    corpus keeps its most repeated rows (each label its ``min_per_label`` most repeated
+    first), ties broken by a stable hash of the row, so the same corpus keeps the same rows.
     """
+    max_rows = MAX_TRAINING_ROWS if max_rows is None else max_rows
+    min_per_label = MIN_PER_LABEL if min_per_label is None else min_per_label
     counts = rows if isinstance(rows, Counter) else Counter((text, label) for _, text, label in rows)
     chosen = list(counts)
-    if len(chosen) > MAX_TRAINING_ROWS:
+    if len(chosen) > max_rows:
         ordered = sorted(chosen, key=lambda k: (-counts[k], hashlib.blake2b(
             f"{k[0]}\0{k[1]}".encode("utf-8", "surrogatepass"), digest_size=8).digest()))
         seen: Counter = Counter()
         keep = set()
         for key in ordered:
-            if seen[key[1]] < _MIN_PER_LABEL:
+            if seen[key[1]] < min_per_label:
                 seen[key[1]] += 1
                 keep.add(key)
         for key in ordered:
-            if len(keep) >= MAX_TRAINING_ROWS:
+            if len(keep) >= max_rows:
                 break
             keep.add(key)
         chosen = [k for k in chosen if k in keep]
     return [t for t, _ in chosen], [y for _, y in chosen], [float(counts[k]) for k in chosen]
 
 
+def corpus_training_set(units: list) -> tuple[list[str], list[str], list[float]]:
+    """The units weakly labelled, and ``training_set`` of them: what a model of this corpus is fitted on."""
+    _weak_label(units)
+    return training_set(_training_counts(units))
+
+
 def fit_weights(texts: list[str], labels: list[str], weights: list[float]) -> dict:
-    """Fit a ``SectionClassifier`` and return its weights (run in a worker process, or here)."""
+    """Fit a ``SectionClassifier`` and return its weights."""
     return SectionClassifier().fit(texts, labels, weights).to_weights()
 
 
@@ -218,8 +225,7 @@ def ship_model(corpus: Sequence[str | os.PathLike] | None = None) -> "os.PathLik
 
     reports, _ = load_corpus(corpus)
     units = [u for r in reports for u in units_of(r)]
-    _weak_label(units)
-    rows = training_set(_training_counts(units))
+    rows = corpus_training_set(units)
     weights = fit_weights(*rows)
     for old in data_dir().glob("model-*.json.gz"):
         old.unlink()
@@ -234,21 +240,21 @@ class Labelling:
     """Types for report units: weak labels at once, the classifier's at ``label()``.
 
     The fitted model is looked up in the build cache by a hash of the training
-    rows; when it is not there, the fit starts on the other core at once, so
-    the miner can tag POS meanwhile. Units are labelled with the pure-Python
-    ``LinearModel`` either way, so a cached and a fresh model give the same bank.
+    rows; when it is not there, it is fitted when ``label()`` needs it. Units
+    are labelled with the pure-Python ``LinearModel`` either way, so a cached
+    and a fresh model give the same bank.
 
     A corpus whose training rows changed by at most ``MODEL_DRIFT`` keeps
     the model it had (``reused`` tells by how much they changed). A bigger
-    change needs a new fit (1.4 s of importing scikit-learn alone), which
-    runs in a worker process (``BackgroundFit``) until ``label()`` needs it.
+    change needs a new fit (1.4 s of importing scikit-learn alone). Fitting in
+    a worker process while the miner went on was tried and measured: an office's
+    first build took 3.7 s with it and 3.6 s without (``make bench``), so it went.
     """
 
     def __init__(self, units: list, *, refit: bool = False) -> None:
         from caogao.bank.cache import default_cache
 
-        _weak_label(units)
-        texts, labels, weights = training_set(_training_counts(units))
+        texts, labels, weights = corpus_training_set(units)
         if len(set(labels)) < 2:
             raise ValueError("need at least two classes to fit")
         self._open = [u for u in units if u.label is None]
@@ -262,7 +268,7 @@ class Labelling:
         self.weights = self._cached(cache, self.key)
         self.reused: float | None = None  # the training rows' drift from a reused model's
         self._rows = (texts, labels, weights)
-        self._job: BackgroundFit | None = None
+        self._fit = False  # fitted when label() needs the weights
         if self.weights is None and not refit:
             self.weights = shipped_model(self.key)
             if self.weights is not None:  # as if fitted here, for later builds to reuse
@@ -274,8 +280,7 @@ class Labelling:
             if share <= MODEL_DRIFT:
                 self.weights = self._cached(cache, latest) or shipped_model(latest)
                 self.reused = share if self.weights is not None else None
-        if self.weights is None:
-            self._job = BackgroundFit(fit_weights, texts, labels, weights)
+        self._fit = self.weights is None
 
     def _cached(self, cache, key: str) -> dict | None:
         """The weights the cache keeps under ``key``, and their text (a build writes it to the
@@ -289,8 +294,8 @@ class Labelling:
     def _fitted(self) -> dict:
         from caogao.bank.cache import default_cache
 
-        if self._job is not None:
-            weights, self._job = self._job.result(), None
+        if self._fit:
+            weights, self._fit = fit_weights(*self._rows), False
             cache = default_cache()
             self.weights_text = json.dumps(weights, ensure_ascii=False)
             cache.put("model", self.key, self.weights_text)

@@ -423,7 +423,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
     units = [u for r in reports for u in units_of(r)]
     contexts = {r.id: {"year": r.year, "town": town_of(r), "superior": superior_level(r.text)}
                 for r in reports}
-    try:  # a fit not in the cache starts in a worker at once; this process segments and tags meanwhile
+    try:
         labelling = Labelling(units, refit=refit)
     except ValueError as exc:
         raise _too_little() from exc
