@@ -19,7 +19,7 @@ from caogao.corpus.parse import parse_file
 from caogao.corpus.report import Report
 
 # Kinds an outline may name that the reader folds into one of its own parts.
-_SAME_KIND = {"总体要求": {"计划"}, "政府自身建设": {"计划"}}
+_SAME_KIND = {"政府自身建设": {"计划"}}
 
 _MARKER = re.compile(r"^(?:第?[一二三四五六七八九十]{1,3}(?:[、是要]|部分[：、]?)|（[一二三四五六七八九十]{1,3}）"
                      r"|\d{1,2}[.．、]|（\d{1,2}）)")
