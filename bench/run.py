@@ -300,6 +300,15 @@ def main() -> None:
     except ImportError as exc:
         extra["classification_accuracy_lor"] = f"unavailable: {exc}"
     extra["segmenters"] = compare_segmenters(corpus_text(shipped))
+    from caogao.corpus.evaluate import evaluate, load_outlines
+    from caogao.mining.evaluation import outline_accuracy
+
+    real = ROOT / "tests" / "data" / "real"
+    extra["real"] = {}
+    for name, held in (("dev", False), ("held-out", True)):
+        golds = load_outlines(real, held_out=held)
+        score = evaluate(golds)
+        extra["real"][name] = (len(golds), score, outline_accuracy(golds))
 
     out = [f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
            "", "| measurement | median s | peak MB | floor s | × floor |", "| --- | ---: | ---: | ---: | ---: |"]
@@ -316,6 +325,10 @@ def main() -> None:
                f"rjieba {seg['rjieba_s']:.2f} s, token agreement {seg['token_agreement']:.3f}")
     out.append(f"as caogao cuts (user dictionary, letter/digit runs split as jieba does): "
                f"{seg['caogao_blocks_same']:.4f} of {seg['blocks']} distinct runs cut alike")
+    for name, (files, score, (acc, typed)) in extra["real"].items():
+        out.append(f"real reports, {name} ({files} files, tests/data/real/): heading recall {score.recall:.3f}, "
+                   f"precision {score.precision:.3f} (top two levels), part-kind recall {score.part_recall:.3f}, "
+                   f"section classification {acc:.3f} ({typed} sections)")
     text = "\n".join(out)
     print(text)
     if args.write:

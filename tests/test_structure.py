@@ -194,12 +194,13 @@ def test_a_plain_report_without_title_or_compilation(tmp_path):
     assert [c.heading for c in part(report, "计划").sections[0].children] == ["强化项目谋划", "优化营商环境"]
 
 
-def test_text_that_is_not_a_report_gives_no_report_and_a_warning(tmp_path):
+def test_text_without_parts_is_read_whole_with_a_warning(tmp_path):
     (tmp_path / "a.txt").write_text("会议通知：请各村于周五前报送材料。", encoding="utf-8")
     (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02binary")
     found, warnings = load_corpus([tmp_path])
-    assert found == []
-    assert any("a.txt" in w and "没有找到报告" in w for w in warnings)
+    assert [(r.id, r.title_derived, [p.name for p in r.parts]) for r in found] == [("a#1", True, ["全文"])]
+    assert "会议通知" in found[0].text
+    assert any("a.txt" in w and "没有找到报告标题" in w and "整篇" in w for w in warnings)
     assert any("b.txt" in w for w in warnings)
 
 

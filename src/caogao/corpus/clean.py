@@ -27,7 +27,7 @@ _ADVERT_WEAK = ("会员", "客服", "公众号", "文库", "联系", "QQ", "添�
                 "下载", "接单", "唯一平台", "好评", "有意加入")
 _CONTACT = re.compile(r"(?:[:：]\s*[A-Za-z0-9_]{3,})|(?:\d[\d -]{6,}\d)")
 
-_FOOTNOTE = re.compile(r"【\d{1,3}】|\[\d{1,3}\]|［\d{1,3}］")
+_FOOTNOTE = re.compile(r"\^?(?:【\d{1,3}】|\[\d{1,3}\]|［\d{1,3}］)|〔\d{1,2}〕")
 
 # One page of a flattened document: "N、" at the start of a line, N = 1, 2, 3…
 _PAGE_NO = re.compile(r"^(\d{1,3})、")

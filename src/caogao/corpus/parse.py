@@ -18,7 +18,7 @@ from typing import Iterable, NamedTuple
 
 from caogao.corpus.clean import clean_text
 from caogao.paths import corpus_dir
-from caogao.corpus.report import Part, Report, Section
+from caogao.corpus.report import WHOLE, Part, Report, Section
 from caogao.text.numerals import to_int
 
 _CN = "[一二三四五六七八九十]{1,3}"
@@ -34,6 +34,7 @@ _SPLIT_RUN_ON = re.compile(
 
 _TOC_ENTRY = re.compile(r"(?:\t|\s{2,}|[.…·．]{3,})\s*\d{1,4}$")
 _TITLE_WORDS = re.compile(r"工作报告|工作汇报|工作总结|述职报告")
+_SPACED_OUT = re.compile(r"(?:\S[ \t\u3000]+){3,}\S")
 _NUMBERED = re.compile(rf"^(?:{_CN}、|（{_CN}）|\d{{1,2}}[.．、])")
 
 _NUMBERING = rf"(?:{_CN}、|（{_CN}）|第{_CN}部分[：:、，\s]*)"
@@ -48,13 +49,25 @@ _PART_HEADINGS = tuple(
     )
 )
 
+# A numbered line standing alone that names a whole part: "二、2022年经济社会发展总体要求和政策取向",
+# "二、对今年政府工作的建议", "一、过去一年和五年工作回顾".
+_NUMBERED_PARTS = (
+    ("回顾", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,24}}(?:工作回顾|工作总结))$")),
+    ("总体要求", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,40}}(?:总体要求|政策取向|目标任务|重大举措|主要目标|预期目标))$")),
+    ("计划", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,30}}(?:重点工作|工作任务|主要任务|工作的建议"
+                      rf"|工作安排|工作计划|工作打算))$")),
+    # after the closing: kept apart, never mined as sections
+    ("附件", re.compile(r"^()((?:附件|附表|附录)[\d一二三四五六七八九十]*(?:[：:].{0,30})?|名词解释|注释|名词注释)[：:]?$")),
+)
+
 _SALUTATION = re.compile(rf"^{_ADDRESS}(?:[，、]{_ADDRESS})*[：:]")
 _OPENING = re.compile(r"我代表.{0,20}(?:报告|汇报)|报告如下|汇报如下|予以审议|请予审议")
 _PROBLEMS = re.compile(r"^(?:各位代表[，！])?(?:在(?:充分)?肯定成绩的同时|成绩固然可喜)")
 _PROBLEM_WORDS = re.compile(r"清醒地?(?:认识|看到)|存在的问题|困难和问题|不足之处")
 _PROBLEMS_INSIDE = re.compile(r"(?<=[。！？])[^。！？]{0,30}清醒地?(?:认识|看到)")
 _SUBTITLE = re.compile(r"^(?:——.{0,40}(?:会议|大会).{0,4}|（[^）]{0,60}(?:会议|大会)[^）]{0,6}）"
-                       r"|\S{0,12}(?:代?镇长|主任|乡长)\s*\S{1,4}|（?\d{4}年\d{1,2}月\d{1,2}日）?)$")
+                       r"|\S{0,12}(?:代?(?:镇长|乡长|县长|区长|市长|州长|省长|主席|总理)|主任)[\s?？�]*\S{1,4}"
+                       r"|[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,4}|（?\d{4}年\d{1,2}月\d{1,2}日）?)$")
 
 # Kinds of heading, most important first: the first kind used twice in a part
 # gives its first-level sections, lower kinds its second-level units.
@@ -62,12 +75,13 @@ H1, H2, DASH, SHORT, SHI, NUM, LEAD = range(7)
 _MARKER_RE = (
     (H1, re.compile(rf"^({_CN})、(.+)")),
     (H2, re.compile(rf"^（({_CN})）(.+)")),
-    (DASH, re.compile(r"^(——)(.{4,60})$")),
+    (DASH, re.compile(r"^(——)([^。！？]{4,60}[。！]?)$")),
     (SHI, re.compile(rf"^({_CN})[是要](.+)")),
     (NUM, re.compile(r"^(\d{1,2}[.．、]|（\d{1,2}）)(?!\d)(.+)")),
 )
 _LEAD = re.compile(r"^([^。！？：]{4,26})[。！]")
 _NOT_LEAD = re.compile(rf"^(?:{_ADDRESS}|我们|今年|上半年|下半年|同时|与此同时|此外|目前|截至|其中|对此|为此|全镇|我镇|面对|在)")
+_ANNOUNCES_LIST = re.compile(r"(?:以下|如下|下列|几个方面)[^。！？]{0,8}[。：:]$")
 _SHI_INLINE = re.compile(rf"(?:^|(?<=[。；！？：]))({_CN})[是要]")
 
 
@@ -88,11 +102,14 @@ def parse_file(text: str, file: str) -> list[Report]:
     """Clean ``text`` and parse each report in it; ids are ``"<stem>#<n>"`` from 1."""
     stem, name = Path(file).stem, Path(file).name
     reports = []
-    for title, paras in _segments(_paragraphs(clean_text(text))):
+    paragraphs = _paragraphs(clean_text(text))
+    for title, paras in _segments(paragraphs):
         report = _parse_report(title, paras, name)
         if report is not None:
             report.id = f"{stem}#{len(reports) + 1}"
             reports.append(report)
+    if not reports and paragraphs:  # nothing is dropped silently: gather() warns of it
+        reports.append(whole_report(paragraphs, name))
     return reports
 
 
@@ -112,14 +129,15 @@ def load_corpus(paths: Iterable[str | Path] | None = None) -> tuple[list[Report]
 def gather(pairs: list[tuple[Path, str]], found: list[list[Report]], warnings: list[str]) -> list[Report]:
     """The reports of every file in order, with ids made unique across files.
 
-    A file with no report becomes a warning; a second file of the same name
+    A file read whole (no report found in it: ``whole_report``) gets a warning
+    saying what was missing; a second file of the same name
     (in another folder) gets its folder name in its reports' ids.
     """
     reports: list[Report] = []
     seen_ids: set[str] = set()
     for (path, _), file_reports in zip(pairs, found):
-        if not file_reports:
-            warnings.append(f"{path}：没有找到报告（缺少标题，也没有“工作回顾”等部分），已跳过")
+        if [p.name for r in file_reports for p in r.parts] == [WHOLE]:
+            warnings.append(f"{path}：没有找到报告标题，也没有“工作回顾”“工作计划”等部分；已整篇作为一篇报告读入，不分部分")
         for report in file_reports:
             if report.id in seen_ids:  # two files with one name in different folders
                 stem, n = report.id.rsplit("#", 1)
@@ -128,6 +146,15 @@ def gather(pairs: list[tuple[Path, str]], found: list[list[Report]], warnings: l
             seen_ids.add(report.id)
             reports.append(report)
     return reports
+
+
+def whole_report(paras: list[str], file: str) -> Report:
+    """The paragraphs of a file in which no report was found, read as one report of one part, ``全文``."""
+    body, sections = _sections(paras)
+    year_m = re.search(r"(20\d\d)年", "".join(paras[:3]))
+    return Report(id=f"{Path(file).stem}#1", title=paras[0][:50], title_derived=True, file=file,
+                  year=int(year_m.group(1)) if year_m else None, period="上半年" if "半年" in paras[0] else "全年",
+                  text="\n".join(paras), parts=[Part(name=WHOLE, heading="", text=body, sections=sections)])
 
 
 # ---- file → paragraphs → one list of paragraphs per report ----------------
@@ -145,6 +172,10 @@ def _part_heading(p: str) -> _PartHeading | None:
             if rest and not m.group(1):  # a sentence that happens to start this way
                 continue
             return _PartHeading(name, m.group(2), rest)
+    for name, pattern in _NUMBERED_PARTS:
+        m = pattern.match(p)
+        if m:
+            return _PartHeading(name, m.group(2), "")
     return None
 
 
@@ -169,6 +200,8 @@ def _segments(paras: list[str]) -> list[tuple[str | None, list[str]]]:
         heading = _part_heading(p)
         if _is_front_matter(p):
             continue
+        if _SPACED_OUT.fullmatch(p) and _is_title(re.sub(r"\s+", "", p)):  # "政 府 工 作 报 告"
+            p = re.sub(r"\s+", "", p)
         if _is_title(p):
             prev = segments[-1][1]  # a long title broken in two: "2023年上半年XX镇" / "政府工作报告"
             if prev and len(prev[-1] + p) <= 50 and not re.search(r"[。，；！？：、]", prev[-1]) \
@@ -250,11 +283,12 @@ def _group_parts(body: list[str]) -> list[tuple[str, str, list[str]]]:
                 current = start("存在问题")
                 p = p[cut.start():]
         current.append(p)
-    # The closing words: the last paragraph, when it addresses the audience.
-    if groups and groups[-1][0] not in ("开场", "结束语"):
-        name, _, last = groups[-1]
+    # The closing words: the last paragraph before any appendix, when it addresses the audience.
+    body_end = next((i for i, g in enumerate(groups) if g[0] == "附件"), len(groups))
+    if body_end and groups[body_end - 1][0] not in ("开场", "结束语"):
+        last = groups[body_end - 1][2]
         if len(last) >= 2 and (re.match(_ADDRESS, last[-1]) or "让我们" in last[-1]):
-            start("结束语").append(last.pop())
+            groups.insert(body_end, ("结束语", "", [last.pop()]))
     return [g for g in groups if g[2] or g[1]]
 
 
@@ -272,6 +306,8 @@ def _is_thanks(p: str) -> bool:  # "各位代表，借此机会，汇报…情�
 # ---- a part's paragraphs → its text and sections --------------------------------
 
 def _mark(p: str) -> _Mark | None:
+    if _ANNOUNCES_LIST.search(p):  # "一年来，…主要做了以下工作：" introduces the headings, is none
+        return None
     for kind, pattern in _MARKER_RE:
         m = pattern.match(p)
         if m:

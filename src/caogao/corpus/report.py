@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 # Part names, in the order they appear in a report.
-PART_NAMES = ("开场", "回顾", "致谢", "存在问题", "计划", "结束语")
+# 总体要求: the targets and policy stance before the plan; 附件: glossaries and tables after the closing.
+# 全文: the one part of a file read whole, in which no report's parts were found.
+PART_NAMES = ("开场", "回顾", "致谢", "存在问题", "总体要求", "计划", "结束语", "附件", "全文")
+WHOLE = "全文"
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
 

@@ -46,3 +46,40 @@ def evaluate_gold(gold: str | os.PathLike, corpus: Sequence[str | os.PathLike] |
             rows.append((rid, text, label))
     reports, _ = load_corpus(corpus)
     return evaluate_lor(rows, weak=weak_rows(reports))
+
+
+def outline_accuracy(golds: Sequence) -> tuple[float, int]:
+    """Accuracy of the shipped classifier on the section types of hand-written outlines
+    (``caogao.corpus.evaluate.Gold``), and how many sections were scored.
+
+    Each section is classified on its heading and the first sentence the reader
+    found under it (the heading alone when the reader missed the section);
+    sections typed ``其他`` (no section type fits) are left out.
+    """
+    import gzip
+    import json
+
+    from caogao.corpus.evaluate import read_gold, same_heading
+    from caogao.corpus.report import split_sentences
+    from caogao.mining.classifier import LinearModel
+    from caogao.paths import data_dir
+    from caogao.text.segment import tokenize
+
+    shipped = sorted(data_dir().glob("model-*.json.gz"))
+    with gzip.open(shipped[0], "rt", encoding="utf-8") as f:
+        model = LinearModel.from_weights(json.load(f)["weights"])
+    right = total = 0
+    for gold in golds:
+        sections = [s for r in read_gold(gold) for s in r.sections()]
+        for heading, label in gold.types:
+            if label == "其他":
+                continue
+            found = next((s for s in sections if same_heading(heading, s.heading)), None)
+            first = (split_sentences(found.text) or [""])[0] if found else ""
+            proba = model.predict_proba(tokenize(f"{heading}{first}"))
+            if not isinstance(proba, dict):
+                proba = dict(zip(model.classes, proba))
+            best = max(sorted(proba), key=proba.__getitem__)
+            right += best == label
+            total += 1
+    return (right / total if total else 1.0), total

@@ -1,0 +1,85 @@
+"""Reader rules for reports nobody tuned for: each rule on a small made-up text."""
+
+from __future__ import annotations
+
+from caogao.corpus.clean import clean_text
+from caogao.corpus.parse import parse_file
+
+BODY = ("各位代表：\n现在，我代表县人民政府向大会报告工作，请予审议。\n"
+        "一、2023年工作回顾\n过去一年，全县经济稳中有进。\n"
+        "（一）坚持项目为王，发展后劲持续增强。全年实施重点项目30个。\n"
+        "（二）坚持生态优先，城乡环境明显改善。完成造林1万亩。\n")
+PLAN = ("二、2024年经济社会发展总体要求和主要目标\n今年政府工作的总体要求是：稳中求进。\n"
+        "三、2024年重点工作\n（一）聚焦产业升级，推动经济量质齐升。做强主导产业。\n"
+        "（二）聚焦民生改善，增进群众福祉。办好十件实事。\n"
+        "各位代表，让我们团结一心，为建设美丽县城而努力奋斗！\n")
+
+
+def read(text: str):
+    reports = parse_file(text, "t.txt")
+    assert len(reports) == 1
+    return reports[0]
+
+
+def parts(report):
+    return [(p.name, p.heading, [s.heading for s in p.sections]) for p in report.parts]
+
+
+def test_a_requirements_part_on_its_own_line_is_a_part_and_the_plan_follows():
+    got = parts(read("政府工作报告\n" + BODY + PLAN))
+    assert ("总体要求", "2024年经济社会发展总体要求和主要目标", []) in got
+    assert ("计划", "2024年重点工作", ["聚焦产业升级，推动经济量质齐升", "聚焦民生改善，增进群众福祉"]) in got
+    assert got[-1][0] == "结束语"
+
+
+def test_a_spaced_out_title_and_a_speaker_line_with_lost_characters():
+    report = read("政 府 工 作 报 告\n——2024年1月8日在某县第十八届人民代表大会第三次会议上\n县长?? 某某某\n"
+                  + BODY + PLAN)
+    assert report.title == "政府工作报告" and not report.title_derived
+    assert [p.name for p in report.parts][:2] == ["开场", "回顾"]
+    assert "县长" not in report.parts[0].text
+
+
+def test_a_national_speaker_line_and_a_name_alone_are_skipped():
+    report = read("政府工作报告\n——2024年3月5日在人民代表大会上\n国务院总理\n某某\n" + BODY + PLAN)
+    assert "总理" not in report.parts[0].text and report.parts[0].text.startswith("各位代表")
+
+
+def test_yi_shi_paragraphs_after_a_list_announcement_are_the_sections():
+    text = ("政府工作报告\n" + "一、2023年工作回顾\n过去一年，面对复杂严峻的外部环境，我们在上级的坚强领导下，迎难而上、真抓实干，经济回升向好，社会大局保持稳定，主要目标任务全面完成。\n"
+            "一年来，我们按照决策部署，主要做了以下工作。\n"
+            "一是加大调控力度，推动经济持续好转。实施积极的财政政策。\n"
+            "二是依靠创新引领，增强发展新动能。建设科技平台。\n"
+            "三是深化改革开放，持续改善营商环境。推进重点改革。\n" + PLAN)
+    review = next(p for p in read(text).parts if p.name == "回顾")
+    assert [s.heading for s in review.sections] == ["加大调控力度，推动经济持续好转", "依靠创新引领，增强发展新动能",
+                                                    "深化改革开放，持续改善营商环境"]
+
+
+def test_dash_highlights_with_their_facts_are_not_headings():
+    text = ("政府工作报告\n一、2023年工作回顾\n过去一年，面对复杂严峻的外部环境，我们在上级的坚强领导下，迎难而上、真抓实干，经济回升向好，社会大局保持稳定，主要目标任务全面完成。\n"
+            "——经济保持恢复发展。地区生产总值增长5%。\n——民生持续改善。新增就业1万人。\n"
+            "一是稳住经济大盘，运行保持合理区间。落实助企政策。\n二是优化营商环境，市场活力持续增强。深化放管服改革。\n"
+            + PLAN)
+    review = next(p for p in read(text).parts if p.name == "回顾")
+    assert [s.marker for s in review.sections] == ["一是", "二是"]
+
+
+def test_a_glossary_after_the_closing_is_kept_apart():
+    text = "政府工作报告\n" + BODY + PLAN + "名词解释\n1.两个毫不动摇：指某项方针。\n2.三线：指某几条线。\n"
+    report = read(text)
+    names = [p.name for p in report.parts]
+    assert names[-2:] == ["结束语", "附件"]
+    assert not report.parts[-1].sections and "两个毫不动摇" in report.parts[-1].text
+
+
+def test_footnote_marks_of_every_style_are_removed():
+    text = "推进“三个一批”[3]工程【4】，落实“双减”〔5〕政策^[6]。文号为〔2023〕12号。"
+    assert clean_text(text) == "推进“三个一批”工程，落实“双减”政策。文号为〔2023〕12号。"
+
+
+def test_half_width_ordinals_are_read_as_headings():
+    text = "政府工作报告\n一、2023年工作回顾\n过去一年成绩明显。\n(一)聚合力、强产业，经济稳步增长\n全年产值增长6%。\n" \
+           "(二)优环境、美生态，城乡面貌一新\n完成整治村庄10个。\n" + PLAN
+    review = next(p for p in read(text).parts if p.name == "回顾")
+    assert [s.heading for s in review.sections] == ["聚合力、强产业，经济稳步增长", "优环境、美生态，城乡面貌一新"]
