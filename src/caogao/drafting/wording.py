@@ -72,6 +72,9 @@ _LEAD_END = re.compile(r"[、，,：:]")
 _LABEL_RE = re.compile(r"([\u4e00-\u9fff]{2,9})\{(数量|金额|面积|长度)\}")
 _LABEL_TRIM = re.compile(r"^.*?(?:累计|共计|全年|其中|共|新增(?=.{3}))|(?:达到|达|为|超过|突破|约|近|总计|完成)$")
 _LABEL_SUFFIX = {"数量": "数", "金额": "额", "面积": "面积", "长度": "长度"}
+# What a heading that reports results says (生态环境质量持续向好, 民生保障和社会事业长足进步).
+_CLAIM_RE = re.compile(r"成效|成果|进步|向好|有力|显著|明显|提升|增强|厚实|殷实|更加|更具|更为|不断|稳步|"
+                       r"持续深化|取得|迈出|彰显|焕然|一新|全面|实现|落地|见效|硕果|捷报|频传")
 _FUNCTION_CHARS = frozenset("对为个的和与及按将把向从在到给让被以是了其每各该这那")
 
 
@@ -199,7 +202,7 @@ class Picker:
         heading of another shape (a fitting heading beats a parallel misfit), and
         ``notes`` says so; one with no fitting heading at all gets a placeholder.
         """
-        from caogao.mining.shapes import shape as shape_of
+        from caogao.mining.shapes import breaks, shape as shape_of
 
         need = [i for i, g in enumerate(given) if not g]
         out = [strip_end(g) if g else "" for g in given]
@@ -210,11 +213,15 @@ class Picker:
             fitting = [h for h in self.bank.phrases(section=cat, kind="heading1", generic_only=True)
                        if fill_slots(h.text, self.values) and self._usable(fill_slots(h.text, self.values))
                        and fits(h.text, cat)]
-            # best first: those of this part that name their work (生态环境持续改善), those of the
-            # other part that do, then those that could head any section (砥砺奋进，实现新跨越)
+            # best first: this part's (a plan heading promises, a review heading reports: 卓有成效
+            # does not head a plan), those naming their work (生态环境持续改善) before those that
+            # could head any section (砥砺奋进，实现新跨越); the other part's only after them
             def rank(h: Any) -> tuple[int, int]:
-                return (0 if seed_scores(h.text).get(cat) else 1, 0 if _heading_part(h) in (part, None) else 1)
-            pools[cat] = sorted(fitting, key=rank)  # stable: the bank's order within each rank
+                return (0 if _heading_part(h) in (part, None) else 1, 0 if seed_scores(h.text).get(cat) else 1)
+            ranked = sorted(fitting, key=rank)  # stable: the bank's order within each rank
+            # a review's heading reports results (卓有成效, 长足进步): never a plan's
+            pools[cat] = [h for h in ranked if part != "计划" or _heading_part(h) in (part, None)
+                          or not _CLAIM_RE.search(h.text)]
         own = Counter(_coarse_shape(shape_of(g)) for g in given if g)
         cover: Counter = Counter()   # shape → sections with a fitting heading of it
         office: Counter = Counter()  # the same, counting the office's own headings only
@@ -224,14 +231,23 @@ class Picker:
                 cover[shape] += 1
             for shape in {_coarse_shape(h.shape) for h in pools[cat] if h.shape and h.origin == "office"}:
                 office[shape] += 1
-        ranked = sorted(((office[sh], c + own[sh]), sh) for sh, c in cover.items())
+        # the user's own titles cannot change: their shape leads wherever the bank has it
+        ranked = sorted(((office[sh], own[sh] > 0, c + own[sh]), sh) for sh, c in cover.items())
         best = [sh for score, sh in ranked if score == ranked[-1][0]] if ranked else []
         shape = self.rng.choice(sorted(best)) if best else None
+        # the set's punctuation (、，): a heading of another rhythm but the same marks still reads
+        # as one of the set, where none of the exact shape fits
+        marks = (Counter(breaks(g) for g in given if g and _coarse_shape(shape_of(g)) == shape)
+                 or Counter(breaks(h.text) for hs in pools.values() for h in hs
+                            if shape and _coarse_shape(h.shape) == shape)).most_common(1)
+        mark = marks[0][0] if marks else None
         taken = {_lead(o) for o in out if o}
         for i in need:
             cat = categories[i]
             fitting = [h for h in pools[cat] if _lead(h.text) not in taken]
-            same = [h for h in fitting if shape and _coarse_shape(h.shape) == shape]
+            exact = [h for h in fitting if shape and _coarse_shape(h.shape) == shape]
+            same = ([h for h in exact if breaks(h.text) == mark]
+                    or [h for h in fitting if mark is not None and breaks(h.text) == mark] or exact)
             pick = same or fitting
             if not pick:
                 self.notes.append(f"{part}中“{cat}”一节没有合适的通用小标题，已留占位符")
