@@ -83,3 +83,65 @@ def test_half_width_ordinals_are_read_as_headings():
            "(二)优环境、美生态，城乡面貌一新\n完成整治村庄10个。\n" + PLAN
     review = next(p for p in read(text).parts if p.name == "回顾")
     assert [s.heading for s in review.sections] == ["聚合力、强产业，经济稳步增长", "优环境、美生态，城乡面貌一新"]
+
+
+def test_a_bare_address_mid_review_is_a_pause_not_thanks():
+    text = ("政府工作报告\n一、2023年工作回顾\n过去一年，全县经济稳中有进，社会大局保持稳定，各项事业取得新进展。\n"
+            "——经济实力稳步提升。地区生产总值增长6%。\n——民生福祉持续增进。新增就业5000人。\n各位代表！\n"
+            "一年来，我们主要做了以下工作。\n"
+            "（一）坚持项目为王，发展后劲持续增强。全年实施重点项目30个。\n"
+            "（二）坚持生态优先，城乡环境明显改善。完成造林1万亩。\n" + PLAN)
+    review = next(p for p in read(text).parts if p.name == "回顾")
+    assert [s.heading for s in review.sections] == ["坚持项目为王，发展后劲持续增强", "坚持生态优先，城乡环境明显改善"]
+    assert "致谢" not in [p.name for p in read(text).parts]
+
+
+def test_a_part_named_for_its_results_and_arabic_numbered_sections():
+    text = ("某街道2023年工作总结及2024年工作思路\n今年以来，街道在区委、区政府的坚强领导下，各项工作稳步推进。\n"
+            "一、2023年工作成效\n1.从严从实抓好安全生产。全年开展检查200次。\n2.稳扎稳打抓好经济发展。实现税收3亿元。\n")
+    got = parts(read(text))
+    assert ("回顾", "2023年工作成效", ["从严从实抓好安全生产", "稳扎稳打抓好经济发展"]) in got
+
+
+def test_title_salutation_opening_and_part_heading_on_one_line():
+    text = ("2024年某镇政府工作报告各位代表：现在，我代表镇人民政府向大会作政府工作报告，请予审议。"
+            "一、2023年工作回顾过去一年，全镇经济平稳运行。\n（一）产业发展提质增效。新引进项目5个。\n"
+            "（二）城乡面貌持续改善。新建道路10公里。\n")
+    report = read(text)
+    assert report.title == "2024年某镇政府工作报告"
+    assert [(p.name, p.heading) for p in report.parts][:2] == [("开场", ""), ("回顾", "2023年工作回顾")]
+
+
+def test_lines_broken_at_links_and_subscripts_are_joined():
+    text = ("政府工作报告\n一、2023年工作回顾\n过去一年，全市经济稳中有进，社会大局保持稳定，各项事业取得新进展。\n"
+            "（一）持续改善生态环境。细颗粒物（PM\n2.5\n）浓度下降5%，加入\n区域合作协定\n（ABC）后外贸增长。\n"
+            "（二）不断扩大对外开放。进出口总额增长8%。\n" + PLAN)
+    review = next(p for p in read(text).parts if p.name == "回顾")
+    assert [s.heading for s in review.sections] == ["持续改善生态环境", "不断扩大对外开放"]
+    assert "（PM2.5）浓度下降5%，加入区域合作协定（ABC）后外贸增长" in review.sections[0].text
+
+
+def test_english_lines_and_web_page_chrome_are_not_report_text():
+    text = ("政 府 工 作 报 告\n——2024年1月8日在某市第十六届\n人民代表大会第二次会议上\n"
+            "REPORT ON THE WORK OF THE GOVERNMENT\n发布日期：2024-01-12 信息来源：某街道\n"
+            + BODY + "I Review of Work\n微信扫一扫在手机阅读、分享本文\n" + PLAN)
+    report = read(text)
+    assert [p.name for p in report.parts][:2] == ["开场", "回顾"]
+    body = "".join(p.text + "".join(s.heading + s.text for s in p.sections) for p in report.parts)
+    assert not any(w in body for w in ("REPORT", "Review", "扫一扫", "发布日期", "代表大会第二次会议上"))
+
+
+def test_a_single_unnumbered_sentence_is_no_set_of_headings():
+    text = ("政府工作报告\n一、过去五年工作回顾\n过去的五年，是各项事业取得重大成就的五年，全县上下团结奋斗。\n"
+            "这五年，是综合实力稳步提升的五年。我们坚持发展第一要务，经济总量迈上新台阶。\n" + PLAN)
+    review = next(p for p in read(text).parts if p.name == "回顾")
+    assert review.sections == []
+
+
+def test_a_year_summary_as_the_first_line_is_the_title():
+    text = ("2023年工作总结\n2023年，某街道紧扣目标任务，各项工作取得新成效。\n"
+            "一、提劲赶超，构建高质量发展新格局\n全年完成税收5亿元。\n二、精准施策，打造宜居宜业新环境\n完成改造10处。\n")
+    report = read(text)
+    assert report.title == "2023年工作总结" and not report.title_derived
+    assert [s.heading for p in report.parts for s in p.sections] == ["提劲赶超，构建高质量发展新格局",
+                                                                      "精准施策，打造宜居宜业新环境"]

@@ -25,6 +25,10 @@ _ADVERT_STRONG = ("素材库", "代笔", "由会员分享", "文库上搜索", "
 # Words that real reports use too ("配备2名专业客服人员"): two of them make an advert.
 _ADVERT_WEAK = ("会员", "客服", "公众号", "文库", "联系", "QQ", "添加", "小伙伴",
                 "下载", "接单", "唯一平台", "好评", "有意加入")
+# Lines of the web page a report was copied from: share buttons, copyright notes, the
+# publishing metadata ("发布日期：… 信息来源：…", "字体大小：大 中 小").
+_PAGE_CHROME = re.compile(r"扫一扫|分享(?:本文|到)|二次传播|转载请注明|^(?:发布(?:日期|时间)|来源|信息来源)[：:]"
+                          r"|^字体(?:大小)?[：:]|阅读次数|浏览次数|打印本页|关闭窗口")
 _CONTACT = re.compile(r"(?:[:：]\s*[A-Za-z0-9_]{3,})|(?:\d[\d -]{6,}\d)")
 
 _FOOTNOTE = re.compile(r"\^?(?:【\d{1,3}】|\[\d{1,3}\]|［\d{1,3}］)|〔\d{1,2}〕")
@@ -78,6 +82,8 @@ def is_advert(line: str) -> bool:
     """True for a line that advertises the site the report was scraped from."""
     if not line:
         return False
+    if len(line) < 120 and _PAGE_CHROME.search(line):
+        return True
     lowered = line.lower()
     if any(mark.lower() in lowered for mark in _ADVERT_STRONG):
         return True

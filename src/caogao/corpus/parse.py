@@ -32,6 +32,18 @@ _SPLIT_RUN_ON = re.compile(
     rf"|(?<=报告|汇报|总结)(?={_ADDRESS}[，、！：])"
 )
 
+# Splits made in a line of any length: a title run into its salutation ("…政府工作报告各位代表：")
+# and a numbered part heading run on after a sentence ("…请予审议。一、2022年工作回顾过去一年…").
+_SPLIT_ALWAYS = re.compile(
+    rf"(?<=报告|汇报|总结)(?={_ADDRESS}[，、！：])"
+    rf"|(?<=[。！？：])(?=(?:{_CN}、|第{_CN}部分)[^。！？，]{{0,20}}工作(?:回顾|总结|计划|安排|思路))"
+)
+# A line that cannot begin a paragraph: it closes a bracket ("）浓度继续下降") or spells out an
+# abbreviation ("（RCEP）生效实施") — web pages break lines at links and subscripts.
+_CONTINUES = re.compile(r"^(?:[）)]|（[A-Za-z][A-Za-z0-9.\-]*）)")
+_ENDED = re.compile(r"[。！？；：:…”」）)]$")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
 _TOC_ENTRY = re.compile(r"(?:\t|\s{2,}|[.…·．]{3,})\s*\d{1,4}$")
 _TITLE_WORDS = re.compile(r"工作报告|工作汇报|工作总结|述职报告")
 _SPACED_OUT = re.compile(r"(?:\S[ \t\u3000]+){3,}\S")
@@ -52,7 +64,7 @@ _PART_HEADINGS = tuple(
 # A numbered line standing alone that names a whole part: "二、2022年经济社会发展总体要求和政策取向",
 # "二、对今年政府工作的建议", "一、过去一年和五年工作回顾".
 _NUMBERED_PARTS = (
-    ("回顾", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,24}}(?:工作回顾|工作总结))$")),
+    ("回顾", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,24}}(?:工作回顾|工作总结|工作成效|主要成效|工作成绩))$")),
     ("总体要求", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,40}}(?:总体要求|政策取向|目标任务|重大举措|主要目标|预期目标))$")),
     ("计划", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,30}}(?:重点工作|工作任务|主要任务|工作的建议"
                       rf"|工作安排|工作计划|工作打算))$")),
@@ -60,12 +72,14 @@ _NUMBERED_PARTS = (
     ("附件", re.compile(r"^()((?:附件|附表|附录)[\d一二三四五六七八九十]*(?:[：:].{0,30})?|名词解释|注释|名词注释)[：:]?$")),
 )
 
+_BARE_ADDRESS = re.compile(rf"^{_ADDRESS}(?:[，、]{_ADDRESS})*[！!，：:。]?$")
 _SALUTATION = re.compile(rf"^{_ADDRESS}(?:[，、]{_ADDRESS})*[：:]")
 _OPENING = re.compile(r"我代表.{0,20}(?:报告|汇报)|报告如下|汇报如下|予以审议|请予审议")
 _PROBLEMS = re.compile(r"^(?:各位代表[，！])?(?:在(?:充分)?肯定成绩的同时|成绩固然可喜)")
 _PROBLEM_WORDS = re.compile(r"清醒地?(?:认识|看到)|存在的问题|困难和问题|不足之处")
 _PROBLEMS_INSIDE = re.compile(r"(?<=[。！？])[^。！？]{0,30}清醒地?(?:认识|看到)")
-_SUBTITLE = re.compile(r"^(?:——.{0,40}(?:会议|大会).{0,4}|（[^）]{0,60}(?:会议|大会)[^）]{0,6}）"
+_SUBTITLE = re.compile(r"^(?:——.{0,40}(?:会议|大会).{0,4}|——\d{4}年\d{1,2}月\d{1,2}日在[^。，！？]{0,30}"
+                       r"|[^。，！？]{0,30}(?:会议|大会)上|（[^）]{0,60}(?:会议|大会)[^）]{0,6}）"
                        r"|\S{0,12}(?:代?(?:镇长|乡长|县长|区长|市长|州长|省长|主席|总理)|主任)[\s?？�]*\S{1,4}"
                        r"|[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,4}|（?\d{4}年\d{1,2}月\d{1,2}日）?)$")
 
@@ -160,8 +174,26 @@ def whole_report(paras: list[str], file: str) -> Report:
 # ---- file → paragraphs → one list of paragraphs per report ----------------
 
 def _paragraphs(text: str) -> list[str]:
-    pieces = (_SPLIT_RUN_ON.split(line) if len(line) > _RUN_ON else [line] for line in text.split("\n"))
-    return [p.strip() for group in pieces for p in group if p.strip()]
+    pieces = (_SPLIT_RUN_ON.split(line) if len(line) > _RUN_ON else _SPLIT_ALWAYS.split(line)
+              for line in text.split("\n"))
+    return _mend([p.strip() for group in pieces for p in group if p.strip()])
+
+
+def _mend(paras: list[str]) -> list[str]:
+    """Lines broken inside a sentence joined again; lines with no Chinese at all (a translation,
+    page chrome) dropped unless they are mended into a sentence (``PM`` ``2.5`` ``）浓度…``)."""
+    out: list[str] = []
+    for p in paras:
+        if out and _CONTINUES.match(p) and not _ENDED.search(out[-1]):
+            piece = out.pop()
+            # the piece before was itself a fragment: "…细颗粒物（PM" / "2.5" / "）浓度…"
+            if out and len(piece) <= 20 and not re.search(r"[。！？；：，、]", piece) \
+                    and not _ENDED.search(out[-1]) and not re.match(rf"{_CN}、|（{_CN}）", piece):
+                piece = out.pop() + piece
+            p = piece + p
+        out.append(p)
+    return [p for i, p in enumerate(out)
+            if _CJK_CHAR.search(p) or (i + 1 < len(out) and _CONTINUES.match(out[i + 1]))]
 
 
 def _part_heading(p: str) -> _PartHeading | None:
@@ -202,6 +234,11 @@ def _segments(paras: list[str]) -> list[tuple[str | None, list[str]]]:
             continue
         if _SPACED_OUT.fullmatch(p) and _is_title(re.sub(r"\s+", "", p)):  # "政 府 工 作 报 告"
             p = re.sub(r"\s+", "", p)
+        if heading and not heading.rest and p == heading.heading and segments == [(None, [])] \
+                and re.match(r"\d{4}年", p) and "总结" in p:
+            heading = None  # "2023年工作总结" as a file's first line is its title, not a part
+            segments[-1] = (p, [])
+            continue
         if _is_title(p):
             prev = segments[-1][1]  # a long title broken in two: "2023年上半年XX镇" / "政府工作报告"
             if prev and len(prev[-1] + p) <= 50 and not re.search(r"[。，；！？：、]", prev[-1]) \
@@ -300,6 +337,8 @@ def _is_problems(p: str) -> bool:
 
 def _is_thanks(p: str) -> bool:  # "各位代表，借此机会，汇报…情况：" is more review
     thanked = "感谢" in p and ("敬意" in p or "衷心" in p)
+    if _BARE_ADDRESS.match(p):  # "各位代表！" alone: a pause in the speech, the review goes on
+        return False
     return thanked or (bool(re.match(_ADDRESS, p)) and not p.endswith(("：", ":")))
 
 
@@ -330,20 +369,20 @@ def _mark(p: str) -> _Mark | None:
 def _sections(paras: list[str]) -> tuple[str, list[Section]]:
     """Part text (总述, 指标段) and first-level sections with their units."""
     marks = [_mark(p) for p in paras]
-    counts = Counter(m.kind for m in marks if m)
+    counts = Counter(m.kind for m in marks if m and not _highlight(m))
     if counts[H1] or counts[H2] or counts[DASH]:
         # A short paragraph among numbered headings is prose, not a heading.
         marks = [None if m and m.kind == SHORT else m for m in marks]
         counts.pop(SHORT, None)
-    if not counts:
-        return "\n".join(paras), []
-    top = next((k for k in sorted(counts) if counts[k] >= 2), min(counts))
+    top = next((k for k in sorted(counts) if counts[k] >= 2), min(counts, default=None))
+    if top is None or (top in (SHORT, LEAD) and counts[top] < 2):
+        return "\n".join(paras), []  # one unnumbered sentence standing out is no set of headings
     text: list[str] = []
     sections: list[Section] = []
     child: Section | None = None
     demoted = False  # after a lone higher heading ("三、加强政府自身建设"), top-kind ones are its units
     for p, m in zip(paras, marks):
-        if m and (m.kind < top or (m.kind == top and not demoted)):
+        if m and not _highlight(m) and (m.kind < top or (m.kind == top and not demoted)):
             demoted = demoted or m.kind < top
             heading, body = _split_heading(m.content, m.kind)
             section = Section(heading=heading, level=1, marker=m.marker)
@@ -363,6 +402,12 @@ def _sections(paras: list[str]) -> tuple[str, list[Section]]:
             _add_body(sections[-1], p)
             child = sections[-1].children[-1] if len(sections[-1].children) > before else None
     return "\n".join(text), sections
+
+
+def _highlight(m: _Mark) -> bool:
+    """A "——经济运行保持在合理区间。国内生产总值…" strand: a highlight of the review, run into its
+    facts; never a first-level heading (a "——" heading stands on a line of its own)."""
+    return m.kind == LEAD and m.para.startswith("——")
 
 
 def _add_body(section: Section, body: str) -> None:
