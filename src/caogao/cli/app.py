@@ -141,6 +141,7 @@ def build(
     template: Optional[Path] = typer.Option(None, "--template", help="自己的模板文件夹（含 上半年.j2 / 全年.j2）。"),
     reference_doc: Optional[Path] = typer.Option(None, "--reference-doc", help="取用这份 Word 文件的样式（如单位自己的模板）。"),
     db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),
+    indicators: Optional[Path] = typer.Option(None, "--indicators", help="指标表（.xlsx/.xls）：其中的指标取代事实文件里的“主要指标”。"),
 ) -> None:
     """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
     from caogao.cli.bank import open_bank_for_cli
@@ -151,7 +152,7 @@ def build(
     from caogao.drafting.outline import count_placeholders
     from caogao.docx.write import write_draft
 
-    facts = load_facts(facts_file)
+    facts = load_facts(facts_file, indicators=indicators)
     target = output or default_output(facts)
     check_target(target, force=force)  # fail before the work, not after
     if target.suffix.lower() != ".docx":
