@@ -196,18 +196,27 @@ def check(
     draft: Path = typer.Argument(..., metavar="DRAFT", help="要检查的 .docx 草稿（可以是在 Word/WPS 里改过的）。"),
     facts_file: Optional[Path] = typer.Option(None, "--facts", help="事实文件：核对稿中数字与之是否一致。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
+    annotate: bool = typer.Option(False, "--annotate", help="把每条问题写成 Word 批注，存成一份副本（原稿不动）。"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="批注副本写到哪里；默认在原稿旁，文件名加“-批注”。"),
+    force: bool = typer.Option(False, "--force", help="批注副本已存在时覆盖。"),
 ) -> None:
     """检查改过的草稿：占位符、数字、措辞、标点、编号、重复句。发现问题时退出码为 1。"""
     from caogao.checking.rules import check_document
     from caogao.errors import CaogaoError, UsageError
 
-    facts = None
+    if output is not None and not annotate:
+        raise UsageError("-o 只和 --annotate 一起用", hint="加上 --annotate，把问题写成批注存到 -o 指定的文件")
+    facts, annotated = None, None
     try:
         if facts_file is not None:
             from caogao.drafting.facts import load_facts
 
             facts = load_facts(facts_file)
         findings = check_document(draft, facts=facts)
+        if annotate:  # a copy that cannot be written is a usage problem (exit 2), not a finding
+            from caogao.docx.annotate import annotate as write_comments, default_output as annotated_name
+
+            annotated = write_comments(draft, findings, output or annotated_name(draft), force=force)
     except UsageError:
         raise
     except CaogaoError as exc:  # the draft or the facts cannot be read: exit 2, not "found problems"
@@ -222,6 +231,8 @@ def check(
             where = f"第{f.paragraph}段" + (f"（{f.heading}）" if f.heading else "")
             typer.echo(f"{where} [{f.kind}] {f.message}" + (f"\n    建议：{f.suggestion}" if f.suggestion else ""))
         typer.echo(f"共发现 {len(findings)} 处问题。")
+    if annotated is not None and not as_json:
+        typer.echo(f"批注稿已写出：{annotated}（{len(findings)} 条批注）")
     raise typer.Exit(1 if findings else 0)
 
 
