@@ -159,8 +159,10 @@ def build(
         raise UsageError("草稿文件名应以 .docx 结尾", file=target, hint=f"例如 -o {target.with_suffix('.docx')}")
     bank = open_bank_for_cli(db)  # built on first use, with the same progress as `bank build`
     blocks, notes = compose_draft(facts, bank, seed=seed, template_dir=template)
+    from caogao.drafting.figures import figure_texts
+
     path = write_draft(blocks, target, reference_doc=reference_doc,
-                       title=blocks[0].text if blocks else "", force=force)
+                       title=blocks[0].text if blocks else "", force=force, figures=figure_texts(facts))
     _warn_examples(facts_file)
     from caogao.cli.common import warn
 
@@ -234,6 +236,33 @@ def check(
     if annotated is not None and not as_json:
         typer.echo(f"批注稿已写出：{annotated}（{len(findings)} 条批注）")
     raise typer.Exit(1 if findings else 0)
+
+
+@app.command()
+@user_errors
+def update(
+    draft: Path = typer.Argument(..., metavar="DRAFT", help="caogao 写出、又在 Word/WPS 里改过的 .docx 草稿。"),
+    facts_file: Path = typer.Option(..., "--facts", help="新的事实文件（YAML）。"),
+    indicators: Optional[Path] = typer.Option(None, "--indicators", help="指标表（.xlsx/.xls）：其中的指标取代事实文件里的“主要指标”。"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="更新后的草稿写到哪里；不写则替换原稿（须加 --force）。"),
+    force: bool = typer.Option(False, "--force", help="替换原稿，或覆盖已有的输出文件。"),
+) -> None:
+    """按新的事实文件改写草稿里 caogao 写的数字，其余内容原样保留。"""
+    from caogao.docx.update import update_draft
+    from caogao.drafting.facts import load_facts
+    from caogao.drafting.figures import figure_texts
+    from caogao.errors import UsageError
+
+    if output is None and not force:
+        raise UsageError("不写 -o 时会替换原稿，须加 --force", hint=f"例如 -o {draft.with_name(draft.stem + '-更新.docx')}")
+    facts = load_facts(facts_file, indicators=indicators)
+    changes = update_draft(draft, figure_texts(facts), output or draft, force=force)
+    for c in changes:
+        line = f"{c.where} {c.indicator}（{c.place}）：{c.old} → {c.new}"
+        typer.echo(line if c.status == "已更新" else f"{line}  [{c.status}]")
+    edited = sum(c.status == "手改未动" for c in changes)
+    typer.echo(f"已写出：{output or draft}；改了 {len(changes) - edited} 处数字"
+               + (f"，{edited} 处您改过的没有动，请对照新值自行决定。" if edited else "。"))
 
 
 if __name__ == "__main__":  # python -m caogao.cli.app
