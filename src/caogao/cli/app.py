@@ -141,6 +141,7 @@ def build(
     template: Optional[Path] = typer.Option(None, "--template", help="自己的模板文件夹（含 上半年.j2 / 全年.j2）。"),
     reference_doc: Optional[Path] = typer.Option(None, "--reference-doc", help="取用这份 Word 文件的样式（如单位自己的模板）。"),
     db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),
+    indicators: Optional[Path] = typer.Option(None, "--indicators", help="指标表（.xlsx/.xls）：其中的指标取代事实文件里的“主要指标”。"),
 ) -> None:
     """按事实文件起草报告，写出公文格式的 .docx 草稿。"""
     from caogao.cli.bank import open_bank_for_cli
@@ -151,15 +152,17 @@ def build(
     from caogao.drafting.outline import count_placeholders
     from caogao.docx.write import write_draft
 
-    facts = load_facts(facts_file)
+    facts = load_facts(facts_file, indicators=indicators)
     target = output or default_output(facts)
     check_target(target, force=force)  # fail before the work, not after
     if target.suffix.lower() != ".docx":
         raise UsageError("草稿文件名应以 .docx 结尾", file=target, hint=f"例如 -o {target.with_suffix('.docx')}")
     bank = open_bank_for_cli(db)  # built on first use, with the same progress as `bank build`
     blocks, notes = compose_draft(facts, bank, seed=seed, template_dir=template)
+    from caogao.drafting.figures import figure_texts
+
     path = write_draft(blocks, target, reference_doc=reference_doc,
-                       title=blocks[0].text if blocks else "", force=force)
+                       title=blocks[0].text if blocks else "", force=force, figures=figure_texts(facts))
     _warn_examples(facts_file)
     from caogao.cli.common import warn
 
@@ -195,18 +198,27 @@ def check(
     draft: Path = typer.Argument(..., metavar="DRAFT", help="要检查的 .docx 草稿（可以是在 Word/WPS 里改过的）。"),
     facts_file: Optional[Path] = typer.Option(None, "--facts", help="事实文件：核对稿中数字与之是否一致。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
+    annotate: bool = typer.Option(False, "--annotate", help="把每条问题写成 Word 批注，存成一份副本（原稿不动）。"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="批注副本写到哪里；默认在原稿旁，文件名加“-批注”。"),
+    force: bool = typer.Option(False, "--force", help="批注副本已存在时覆盖。"),
 ) -> None:
     """检查改过的草稿：占位符、数字、措辞、标点、编号、重复句。发现问题时退出码为 1。"""
     from caogao.checking.rules import check_document
     from caogao.errors import CaogaoError, UsageError
 
-    facts = None
+    if output is not None and not annotate:
+        raise UsageError("-o 只和 --annotate 一起用", hint="加上 --annotate，把问题写成批注存到 -o 指定的文件")
+    facts, annotated = None, None
     try:
         if facts_file is not None:
             from caogao.drafting.facts import load_facts
 
             facts = load_facts(facts_file)
         findings = check_document(draft, facts=facts)
+        if annotate:  # a copy that cannot be written is a usage problem (exit 2), not a finding
+            from caogao.docx.annotate import annotate as write_comments, default_output as annotated_name
+
+            annotated = write_comments(draft, findings, output or annotated_name(draft), force=force)
     except UsageError:
         raise
     except CaogaoError as exc:  # the draft or the facts cannot be read: exit 2, not "found problems"
@@ -221,7 +233,36 @@ def check(
             where = f"第{f.paragraph}段" + (f"（{f.heading}）" if f.heading else "")
             typer.echo(f"{where} [{f.kind}] {f.message}" + (f"\n    建议：{f.suggestion}" if f.suggestion else ""))
         typer.echo(f"共发现 {len(findings)} 处问题。")
+    if annotated is not None and not as_json:
+        typer.echo(f"批注稿已写出：{annotated}（{len(findings)} 条批注）")
     raise typer.Exit(1 if findings else 0)
+
+
+@app.command()
+@user_errors
+def update(
+    draft: Path = typer.Argument(..., metavar="DRAFT", help="caogao 写出、又在 Word/WPS 里改过的 .docx 草稿。"),
+    facts_file: Path = typer.Option(..., "--facts", help="新的事实文件（YAML）。"),
+    indicators: Optional[Path] = typer.Option(None, "--indicators", help="指标表（.xlsx/.xls）：其中的指标取代事实文件里的“主要指标”。"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="更新后的草稿写到哪里；不写则替换原稿（须加 --force）。"),
+    force: bool = typer.Option(False, "--force", help="替换原稿，或覆盖已有的输出文件。"),
+) -> None:
+    """按新的事实文件改写草稿里 caogao 写的数字，其余内容原样保留。"""
+    from caogao.docx.update import update_draft
+    from caogao.drafting.facts import load_facts
+    from caogao.drafting.figures import figure_texts
+    from caogao.errors import UsageError
+
+    if output is None and not force:
+        raise UsageError("不写 -o 时会替换原稿，须加 --force", hint=f"例如 -o {draft.with_name(draft.stem + '-更新.docx')}")
+    facts = load_facts(facts_file, indicators=indicators)
+    changes = update_draft(draft, figure_texts(facts), output or draft, force=force)
+    for c in changes:
+        line = f"{c.where} {c.indicator}（{c.place}）：{c.old} → {c.new}"
+        typer.echo(line if c.status == "已更新" else f"{line}  [{c.status}]")
+    edited = sum(c.status == "手改未动" for c in changes)
+    typer.echo(f"已写出：{output or draft}；改了 {len(changes) - edited} 处数字"
+               + (f"，{edited} 处您改过的没有动，请对照新值自行决定。" if edited else "。"))
 
 
 if __name__ == "__main__":  # python -m caogao.cli.app

@@ -23,6 +23,7 @@ from docx.text.paragraph import Paragraph
 from caogao.docx.styles import (DRAFT_STYLES, LEAD_STYLE, STYLE_NAMES, TABLE_HEADER_STYLE, TABLE_STYLE,
                                 build_reference, copy_missing_styles, add_page_numbers, has_footer,
                                 open_docx, our_reference)
+from caogao.docx.anchors import Bookmarker, bookmark_name
 from caogao.drafting.outline import PLACEHOLDER_RE, Block
 from caogao.errors import OutputError
 from caogao.fsutil import atomic_path
@@ -114,7 +115,28 @@ def _column_widths(rows: list[list[str]], width: int, room: float) -> list[float
     return [left * n / sum(natural[k] for k in wide) if j in wide else n for j, n in enumerate(natural)]
 
 
-def _add_table(doc: Document, rows: list[list[str]], style_ids: _StyleIds) -> None:
+class _Figures:
+    """Bookmarks each figure text caogao wrote (``figures``: (place, indicator) → text) where it
+    is drawn, once, so that ``caogao update`` can find and rewrite it."""
+
+    def __init__(self, figures: dict[tuple[str, str], str] | None) -> None:
+        self.pending = dict(figures or {})
+        self.marker = Bookmarker()
+
+    def body(self, paragraph: Paragraph) -> None:
+        for key, text in list(self.pending.items()):
+            if not key[0].startswith("附表") and self.marker.wrap_text(paragraph, text, bookmark_name(*key, text)):
+                del self.pending[key]
+
+    def cell(self, paragraph: Paragraph, row: list[str], j: int) -> None:
+        key = (f"附表{j}", row[0] if row else "")
+        text = self.pending.get(key)
+        if j and text is not None and text == row[j]:
+            if self.marker.wrap(paragraph, 0, len(clean(text)), bookmark_name(*key, text)):
+                del self.pending[key]
+
+
+def _add_table(doc: Document, rows: list[list[str]], style_ids: _StyleIds, figures: _Figures) -> None:
     """A centred table of fixed column widths whose header row repeats on every page."""
     width = max(len(r) for r in rows)
     table = doc.add_table(rows=len(rows), cols=width)
@@ -136,13 +158,15 @@ def _add_table(doc: Document, rows: list[list[str]], style_ids: _StyleIds) -> No
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
             p = style_ids.paragraph(cell.paragraphs[0], STYLE_NAMES["table"] if i else TABLE_HEADER_STYLE)
             _add_text(p, row[j] if j < len(row) else "")
+            if i:
+                figures.cell(p, row, j)
             if i and centred[j]:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _draw(doc: Document, blocks: Iterable[Block]) -> None:
-    """Add ``blocks`` at the end of the body."""
-    style_ids, body = _StyleIds(doc), doc.element.body
+def _draw(doc: Document, blocks: Iterable[Block], figures: dict | None = None) -> None:
+    """Add ``blocks`` at the end of the body; bookmark the ``figures`` (see ``_Figures``)."""
+    style_ids, body, marks = _StyleIds(doc), doc.element.body, _Figures(figures)
     page_break = False
     for block in blocks:
         if block.kind == "page_break":
@@ -157,12 +181,14 @@ def _draw(doc: Document, blocks: Iterable[Block]) -> None:
                 p = doc.add_paragraph()
                 if page_break:
                     p.paragraph_format.page_break_before = True
-            _add_table(doc, block.rows, style_ids)
+            _add_table(doc, block.rows, style_ids, marks)
         else:
             p = style_ids.paragraph(doc.add_paragraph(), STYLE_NAMES[block.kind])
             if block.lead:
                 _add_text(p, block.lead, style_ids(LEAD_STYLE))
             _add_text(p, block.text)
+            if block.kind == "body":
+                marks.body(p)
             if page_break:
                 p.paragraph_format.page_break_before = True
         page_break = False
@@ -184,7 +210,8 @@ def make_reference(path: str | Path, *, force: bool = False) -> Path:
     return save(doc, path, force=force)
 
 
-def render(blocks: list[Block], *, reference_doc: Path | None = None, title: str = "") -> Document:
+def render(blocks: list[Block], *, reference_doc: Path | None = None, title: str = "",
+           figures: dict | None = None) -> Document:
     """Draw ``blocks`` into a new document styled by the reference document."""
     if reference_doc is None:
         doc = our_reference()
@@ -196,15 +223,16 @@ def render(blocks: list[Block], *, reference_doc: Path | None = None, title: str
     body = doc.element.body  # the reference's samples (or a user's text) go
     for child in [c for c in body if c.tag != qn("w:sectPr")]:
         body.remove(child)
-    _draw(doc, blocks)
+    _draw(doc, blocks, figures)
     _set_properties(doc, title or next((b.text for b in blocks if b.kind == "title"), ""))
     return doc
 
 
 def write_draft(blocks: list[Block], path: str | Path, *, reference_doc: Path | None = None,
-                title: str = "", force: bool = False) -> Path:
-    """Render ``blocks`` and write them to ``path`` atomically (an existing file only with ``force``)."""
-    return save(render(blocks, reference_doc=reference_doc, title=title), path, force=force)
+                title: str = "", force: bool = False, figures: dict | None = None) -> Path:
+    """Render ``blocks`` and write them to ``path`` atomically (an existing file only with ``force``);
+    ``figures`` ((place, indicator) → text, from ``figures.figure_texts``) are bookmarked."""
+    return save(render(blocks, reference_doc=reference_doc, title=title, figures=figures), path, force=force)
 
 
 def save(doc: Document, path: str | Path, *, force: bool = False) -> Path:

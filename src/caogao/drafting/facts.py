@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from caogao.corpus.files import FileRefused, read_bytes
 from caogao.drafting import statwords as numbers
@@ -27,7 +28,7 @@ PERIODS = ("上半年", "全年")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 TOP_KEYS = ("单位", "年份", "时段", "上级", "会议", "日期", "报告人", "主要指标", "工作回顾", "存在问题", "工作计划",
-            "预期目标")
+            "预期目标", "指标表")
 INDICATOR_KEYS = ("名称", "单位", "本期", "上年同期", "同比", "全年目标")
 SECTION_KEYS = ("类别", "标题", "要点", "指标")
 POINT_KEYS = ("标题", "内容")
@@ -176,16 +177,21 @@ def read_facts_bytes(path: Path) -> bytes:
         raise FactsError(message, file=path, hint=hint) from None
 
 
-def load_facts(path: str | Path) -> Facts:
-    """Read and validate a facts file (UTF-8, UTF-8 with BOM, GBK/GB18030)."""
+def load_facts(path: str | Path, *, indicators: str | Path | None = None) -> Facts:
+    """Read and validate a facts file (UTF-8, UTF-8 with BOM, GBK/GB18030); ``indicators``, an
+    Excel sheet whose rows replace 主要指标 (as the file's own 指标表 key would)."""
     p = Path(path)
-    facts = parse_facts(decode_facts(read_facts_bytes(p), file=str(p)), file=str(p))
+    facts = parse_facts(decode_facts(read_facts_bytes(p), file=str(p)), file=str(p),
+                        indicators=Path(indicators) if indicators is not None else None)
     facts.path = p
     return facts
 
 
-def parse_facts(text: str, *, file: str = "<字符串>") -> Facts:
-    """Validate facts given as YAML text; ``file`` names the source in messages."""
+def parse_facts(text: str, *, file: str = "<字符串>", indicators: Path | None = None) -> Facts:
+    """Validate facts given as YAML text; ``file`` names the source in messages.
+
+    The indicators come from a sheet when one is given (``indicators``, else the key 指标表,
+    relative to the facts file): its rows replace the YAML 主要指标, or stand in for it."""
     root = compose_yaml(text, file=file)
     r = NodeReader(file)
     top = r.mapping(root, TOP_KEYS, what="事实文件的最外层")
@@ -202,7 +208,13 @@ def parse_facts(text: str, *, file: str = "<字符串>") -> Facts:
     opt = {k: r.text(top[k], k) if k in top else None for k in ("上级", "会议", "报告人")}
     date = _date(r, top["日期"]) if "日期" in top else None
 
-    indicators = [_indicator(r, n) for n in r.sequence(top.get("主要指标"), "主要指标")]
+    if indicators is None and "指标表" in top:
+        named = r.text(top["指标表"], "指标表", required=True)
+        indicators = Path(file).parent / named if file != "<字符串>" else Path(named)
+    if indicators is not None:
+        indicators = sheet_indicators(indicators)
+    else:
+        indicators = [_indicator(r, n) for n in r.sequence(top.get("主要指标"), "主要指标")]
     seen: dict[str, Indicator] = {}
     for ind in indicators:
         if ind.name in seen:
@@ -270,41 +282,69 @@ def _indicator(r: NodeReader, node) -> Indicator:
         r.missing("名称", node, what="主要指标中的这一项", example="一般公共预算收入")
     name = r.text(m["名称"], "名称", required=True)
     unit = r.text(m["单位"], "单位") if "单位" in m else None
-    unit = (unit or "").strip()
-    rate, money = numbers.is_rate(unit), numbers.is_money(unit)
     vals: dict[str, float | None] = {}
     decimals = None
     for key in ("本期", "上年同期", "同比", "全年目标"):
-        if key not in m:
-            vals[key] = None
-            continue
-        value, dec = r.number(m[key], key)
-        vals[key] = value
+        vals[key], dec = r.number(m[key], key) if key in m else (None, None)
         if key == "本期":
             decimals = dec
+
+    def fail(key: str, message: str, hint: str) -> FactsError:
+        return r.error(m[key][1], key, message, hint=hint)
+
+    return checked_indicator(name, (unit or "").strip(), vals, decimals, line=r.line(node), fail=fail)
+
+
+def checked_indicator(name: str, unit: str, vals: dict[str, float | None], decimals: int | None, *,
+                      line: int, fail: Callable[[str, str, str], FactsError]) -> Indicator:
+    """An Indicator from its values (本期, 上年同期, 同比, 全年目标), by the rules every source of
+    indicators shares (the YAML 主要指标 and the 统计 sheet); ``fail(key, message, hint)`` makes
+    the error that names where the value came from."""
+    rate, money = numbers.is_rate(unit), numbers.is_money(unit)
+    for key in ("本期", "上年同期", "同比", "全年目标"):
+        value = vals.get(key)
         if value is None:
             continue
-        where = m[key][1]
         if key in ("本期", "上年同期") and value < 0 and not (rate or money):
-            raise r.error(where, key, f"指标“{name}”的{key}是负数（{numbers.fmt_number(value)}{unit}）",
-                          hint=f"以“{unit or '个数'}”计的数量不会是负数；若是减少了，请在“同比”里写负数")
+            raise fail(key, f"指标“{name}”的{key}是负数（{numbers.fmt_number(value)}{unit}）",
+                       f"以“{unit or '个数'}”计的数量不会是负数；若是减少了，请在“同比”里写负数")
         if key == "全年目标" and (value < 0 or (value == 0 and not rate)):
-            raise r.error(where, key, f"指标“{name}”的全年目标应大于 0（现为 {numbers.fmt_number(value)}）",
-                          hint="写全年目标数；没有目标就删去这一行")
+            raise fail(key, f"指标“{name}”的全年目标应大于 0（现为 {numbers.fmt_number(value)}）",
+                       "写全年目标数；没有目标就删去这一行")
         if key == "同比" and not rate and value < -100 and not money:
-            raise r.error(where, key, f"指标“{name}”的同比下降超过 100%（{numbers.fmt_number(value)}）",
-                          hint="同比以百分数填写，如下降 3.2% 写 -3.2")
-    ind = Indicator(name=name, unit=unit, current=vals["本期"], last=vals["上年同期"], yoy=vals["同比"],
-                    target=vals["全年目标"], line=r.line(node), decimals=decimals)
+            raise fail(key, f"指标“{name}”的同比下降超过 100%（{numbers.fmt_number(value)}）",
+                       "同比以百分数填写，如下降 3.2% 写 -3.2")
+    ind = Indicator(name=name, unit=unit, current=vals.get("本期"), last=vals.get("上年同期"),
+                    yoy=vals.get("同比"), target=vals.get("全年目标"), line=line, decimals=decimals)
     computed = ind.computed_yoy
     if ind.yoy is not None and computed is not None and abs(computed - ind.yoy) > YOY_TOLERANCE + 1e-9:
         what = "个百分点" if rate else "%"
-        raise r.error(m["同比"][1], "同比",
-                      f"指标“{name}”的同比 {numbers.fmt_number(ind.yoy)}{what} 与本期、上年同期不符："
-                      f"按本期 {numbers.fmt_number(ind.current)}、上年同期 {numbers.fmt_number(ind.last)} "
-                      f"算得 {numbers.fmt_number(numbers.round_half_up(computed, 2))}{what}",
-                      hint="核对本期与上年同期；若二者无误，可删去“同比”让它自动计算")
+        raise fail("同比",
+                   f"指标“{name}”的同比 {numbers.fmt_number(ind.yoy)}{what} 与本期、上年同期不符："
+                   f"按本期 {numbers.fmt_number(ind.current)}、上年同期 {numbers.fmt_number(ind.last)} "
+                   f"算得 {numbers.fmt_number(numbers.round_half_up(computed, 2))}{what}",
+                   "核对本期与上年同期；若二者无误，可删去“同比”让它自动计算")
     return ind
+
+
+def sheet_indicators(path: Path) -> list[Indicator]:
+    """The indicators of an Excel 统计 sheet, by the same rules as the YAML 主要指标."""
+    from caogao.drafting.sheet import read_indicator_rows
+
+    out = []
+    for row in read_indicator_rows(path):
+        vals = dict(row.values)
+        yoy, current, last = vals.get("同比"), vals.get("本期"), vals.get("上年同期")
+        computed = numbers.yoy_percent(current, last) if not numbers.is_rate(row.unit) else None
+        if yoy is not None and computed is not None and abs(yoy - computed) > YOY_TOLERANCE \
+                and abs(yoy * 100 - computed) <= YOY_TOLERANCE:
+            vals["同比"] = yoy * 100  # a cell formatted as a percentage holds 0.09 for 9%
+
+        def fail(key: str, message: str, hint: str, row=row) -> FactsError:
+            return FactsError(f"{row.places.get(key, '')}：{message}", file=path, hint=hint)
+
+        out.append(checked_indicator(row.name, row.unit, vals, row.decimals, line=row.row, fail=fail))
+    return out
 
 
 def _section(r: NodeReader, node, part: str, indicators: dict[str, Indicator]) -> SectionFacts:

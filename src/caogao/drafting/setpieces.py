@@ -151,19 +151,19 @@ def closing(facts: Facts, picker: Picker) -> str:
             + f"，凝心聚力、真抓实干，为推动{facts.unit}高质量发展作出新的更大贡献！")
 
 
+def section_clause(ind) -> str:
+    """One indicator in its section's sentence: 完成固定资产投资1.86亿元，同比下降3.2%."""
+    clause = statwords.indicator_clause(ind)
+    if ind.is_rate:
+        return clause.replace(ind.name, f"{ind.name}为", 1)
+    if statwords.is_money(ind.unit) and not ind.name.startswith(("新增", "实现", "完成", "引进", "签约")):
+        return "完成" + clause
+    return clause
+
+
 def figure_sentence(facts: Facts, names: list[str]) -> str:
     """A section's own figures as a sentence with its time: 上半年，完成固定资产投资1.86亿元，同比下降3.2%。"""
-    clauses = []
-    for name in names:
-        ind = facts.indicator(name)
-        if ind is None:
-            continue
-        clause = statwords.indicator_clause(ind)
-        if ind.is_rate:
-            clause = clause.replace(ind.name, f"{ind.name}为", 1)
-        elif statwords.is_money(ind.unit) and not ind.name.startswith(("新增", "实现", "完成", "引进", "签约")):
-            clause = "完成" + clause
-        clauses.append(clause)
+    clauses = [section_clause(ind) for ind in map(facts.indicator, names) if ind is not None]
     if not clauses:
         return ""
     when = "上半年" if facts.is_half_year else "全年"
