@@ -17,6 +17,7 @@ app = typer.Typer(
 )
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(bank_app, name="bank")
+app.command("serve")(__import__("caogao.cli.serve", fromlist=["serve"]).serve)
 
 
 # typer's parser speaks English; users of caogao read Chinese.
