@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from caogao.cli.bank import app as bank_app
+from caogao.cli.serve import serve as serve_command
 from caogao.cli.corpus import app as corpus_app
 
 app = typer.Typer(
@@ -17,7 +18,7 @@ app = typer.Typer(
 )
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(bank_app, name="bank")
-app.command("serve")(__import__("caogao.cli.serve", fromlist=["serve"]).serve)
+app.command("serve")(serve_command)
 
 
 # typer's parser speaks English; users of caogao read Chinese.

@@ -7,7 +7,6 @@ the browser. Starlette and uvicorn are imported here, never by other commands.
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Optional
 
@@ -19,8 +18,10 @@ DEFAULT_PORT = 8719
 HOST = "127.0.0.1"
 
 
-def _listen(port: int | None) -> socket.socket:
+def _listen(port: int | None):
     """A socket bound to 127.0.0.1: the port asked for, or the default, or any free one when the default is taken."""
+    import socket
+
     from caogao.errors import UsageError
 
     for candidate in ([port] if port is not None else [DEFAULT_PORT, 0]):
