@@ -7,9 +7,7 @@ Screenshots of each page land in the test's temporary folder (CAOGAO_SCREENSHOTS
 
 from __future__ import annotations
 
-import io
 import os
-import shutil
 import socket
 import threading
 import time
