@@ -134,7 +134,7 @@ def test_the_program_says_everything_and_exits_with_its_code(tmp_path):
 
 
 def test_usage_mistakes_are_told_in_chinese_with_exit_2(tmp_path):
-    for args, words in ((["build"], "缺少参数 FACTS"), (["build", "x.yaml", "--bogus"], "没有这个选项"),
+    for args, words in ((["build"], "缺少参数 事实文件"), (["build", "x.yaml", "--bogus"], "没有这个选项"),
                         (["bank", "search", "--limit", "abc"], "不是整数"), (["nosuch"], "没有这个命令")):
         out = subprocess.run([sys.executable, "-c", "from caogao.cli.app import main; main()", *args],
                              capture_output=True, text=True, cwd=tmp_path, timeout=60)

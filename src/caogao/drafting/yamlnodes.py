@@ -42,6 +42,9 @@ _YAML_PROBLEMS = (
     ("block end", "缩进不一致", _INDENT_HINT),
     ("expected key", "缩进不一致", _INDENT_HINT),
     ("'-' indicator", "列表项的缩进不一致", _INDENT_HINT),
+    ("anchor", "出现了不完整的锚点（&）", "以 & 开头的文字请加引号"),
+    ("tag", "出现了不认识的标签（!）", "以 ! 开头的文字请加引号"),
+    ("directive", "出现了不认识的指令（%）", "以 % 开头的文字请加引号"),
 )
 
 
@@ -87,11 +90,12 @@ def compose_yaml(text: str, *, file: str) -> Any:
             if needle in problem:
                 message, hint = f"YAML 格式错误：{what}", how
                 break
-        raise FactsError(f"{message}（{(exc.problem or '').strip()}）", file=file,
+        raise FactsError(message, file=file,  # PyYAML's own words are English: not shown
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          hint=hint) from None
     except yaml.YAMLError as exc:
-        raise FactsError(f"YAML 无法读取：{exc}", file=file) from None
+        raise FactsError("YAML 无法读取：文件不是合乎格式的 YAML 文本", file=file,
+                         hint="检查缩进、冒号和引号；可对照 caogao init 写出的骨架") from None
     if root is None:
         raise FactsError("事实文件是空的", file=file, hint="可用 caogao init 生成一个带说明的骨架再填写")
     return root
