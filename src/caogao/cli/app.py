@@ -174,20 +174,12 @@ def check(
 ) -> None:
     """检查改过的草稿：占位符、数字、措辞、标点、编号、重复句。发现问题时退出码为 1。"""
     from caogao.checking.rules import check_document
-    from caogao.errors import CaogaoError, UsageError
-
     facts = None
-    try:
-        if facts_file is not None:
-            from caogao.drafting.facts import load_facts
+    if facts_file is not None:
+        from caogao.drafting.facts import load_facts
 
-            facts = load_facts(facts_file)
-        findings = check_document(draft, facts=facts)
-    except UsageError:
-        raise
-    except CaogaoError as exc:  # the draft or the facts cannot be read: exit 2, not "found problems"
-        raise UsageError(exc.message, file=exc.file, line=exc.line, column=exc.column,
-                         key=exc.key, hint=exc.hint) from exc
+        facts = load_facts(facts_file)
+    findings = check_document(draft, facts=facts)  # an unreadable draft is the user's input: exit 1
     if as_json:
         print_json([f.to_dict() for f in findings])
     elif not findings:
