@@ -327,3 +327,36 @@ def test_a_thousand_sections_are_all_read():
     facts = parse_facts(text)
     assert len(facts.plans) == 1001
     assert facts.plans[-1].points[-1].text == "新建学校1所。"
+
+
+def test_every_independent_problem_is_reported_in_one_run():
+    text = "\n".join([
+        "单位: 青禾镇",
+        "年份: 20x3",
+        "时段: 季度",
+        "主要指标:",
+        "  - {名称: 收入, 单位: 万元, 本期: 5}",
+        "  - {名称: 收入, 单位: 万元, 本期: 6}",
+        "工作回顾:",
+        "  - 类别: 外星开发",
+        "    要点:",
+        "      - {标题: 好, 内容: 好, 颜色: 红}",
+        "  - 类别: 经济发展",
+        "    指标: [产值]",
+    ])
+    with pytest.raises(FactsError) as caught:
+        parse_facts(text, file="f.yaml")
+    exc = caught.value
+    assert [(e.line, e.key) for e in exc.errors] == [
+        (2, "年份"), (3, "时段"), (6, "名称"), (8, "类别"), (10, "颜色"), (12, "指标")]
+    shown = str(exc).splitlines()
+    assert shown[0] == "文件 f.yaml：事实文件有 6 处问题："
+    assert shown[1].startswith("  · 第 2 行，键“年份”：")
+
+
+def test_a_broken_indicator_is_not_reported_again_where_a_section_names_it():
+    text = ("单位: 青禾镇\n年份: 2023\n时段: 上半年\n主要指标:\n  - {名称: 收入, 本其: 5}\n"
+            "工作回顾:\n  - 类别: 经济发展\n    指标: [收入]\n")
+    with pytest.raises(FactsError) as caught:
+        parse_facts(text, file="f.yaml")
+    assert [(e.line, e.key) for e in caught.value.errors] == [(5, "本其")]

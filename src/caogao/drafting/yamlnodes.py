@@ -107,6 +107,19 @@ class NodeReader:
     def __init__(self, file: str) -> None:
         self.file = file
         self._seen: set[int] = set()
+        self.errors: list[FactsError] = []
+
+    def collect(self, read, *args, **kwargs):
+        """``read(*args)``, or None with its FactsError kept: independent checks report together."""
+        try:
+            return read(*args, **kwargs)
+        except FactsError as exc:
+            self.errors.extend(exc.errors)
+            return None
+
+    def raise_collected(self) -> None:
+        if self.errors:
+            raise FactsError.all_of(self.errors)
 
     def _once(self, node: Any, key: str | None) -> None:
         # An alias (*x) re-uses a list or mapping: a few lines could expand into
