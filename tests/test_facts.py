@@ -360,3 +360,17 @@ def test_a_broken_indicator_is_not_reported_again_where_a_section_names_it():
     with pytest.raises(FactsError) as caught:
         parse_facts(text, file="f.yaml")
     assert [(e.line, e.key) for e in caught.value.errors] == [(5, "本其")]
+
+
+@pytest.mark.parametrize("raw, close", [("外星开发", None), ("生态", None), ("生太环境", "生态环境"), ("经济发", "经济发展")])
+def test_a_category_is_suggested_only_when_it_is_close(raw, close):
+    text = f"单位: 青禾镇\n年份: 2023\n时段: 上半年\n工作回顾:\n  - 类别: {raw}\n"
+    try:
+        parse_facts(text, file="f.yaml")
+    except FactsError as exc:
+        hint = exc.errors[0].hint
+    else:
+        assert close is None and raw == "生态"  # an alias: no problem at all
+        return
+    assert "可用的类别：经济发展、项目建设" in hint
+    assert (f"最接近的是“{close}”" in hint) if close else ("最接近" not in hint)

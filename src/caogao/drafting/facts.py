@@ -21,7 +21,7 @@ from caogao.drafting import statwords as numbers
 from caogao.errors import FactsError
 from caogao.drafting.yamlnodes import NodeReader, compose_yaml, decode_facts
 from caogao.paths import data_dir
-from caogao.mining.taxonomy import SECTION_TYPES, resolve, suggest
+from caogao.mining.taxonomy import did_you_mean, resolve, suggest
 
 PERIODS = ("上半年", "全年")
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -228,7 +228,7 @@ def _period(r: NodeReader, pair) -> str:
     period = r.text(pair, "时段", required=True)
     if period not in PERIODS:
         raise r.error(pair[1], "时段", f"时段“{period}”不对",
-                      hint=f"只能写 上半年 或 全年（最接近的是“{r.closest(period, PERIODS)}”）")
+                      hint="只能写 上半年 或 全年")
     return period
 
 
@@ -327,7 +327,7 @@ def _section(r: NodeReader, node, part: str, indicators: dict[str, Indicator] | 
     category = resolve(raw, sections_only=True)
     if category is None:  # said with the other problems; its points are still read
         r.errors.append(r.error(m["类别"][1], "类别", f"未知的类别“{raw}”",
-                                hint=f"最接近的是“{suggest(raw, sections_only=True)}”；可用的类别：{'、'.join(SECTION_TYPES)}"))
+                                hint=suggest(raw, sections_only=True)))
     title = r.text(m["标题"], "标题") if "标题" in m else None
     points = [r.collect(_point, r, n) for n in r.sequence(m.get("要点"), "要点")]
     names = []
@@ -335,7 +335,7 @@ def _section(r: NodeReader, node, part: str, indicators: dict[str, Indicator] | 
         ref = r.text((None, n), "指标", required=True)
         if indicators is not None and ref not in indicators:
             valid = list(indicators)
-            hint = (f"最接近的是“{r.closest(ref, valid)}”；这里只能写“主要指标”中已有的名称" if valid
+            hint = (did_you_mean(ref, valid, what="指标名称") + "（这里只能写“主要指标”中已有的名称）" if valid
                     else "先在“主要指标”里定义这个指标，再在这里引用它的名称")
             r.errors.append(r.error(n, "指标", f"“主要指标”里没有名为“{ref}”的指标", hint=hint))
         names.append(ref)

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from caogao.errors import FactsError
-from caogao.mining.taxonomy import closest as taxonomy_closest
+from caogao.mining.taxonomy import did_you_mean
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -133,11 +133,6 @@ class NodeReader:
     def line(node: Any) -> int:
         return node.start_mark.line + 1
 
-    @staticmethod
-    def closest(name: str, choices: Any) -> str:
-        best = taxonomy_closest(str(name), list(choices))
-        return best[0] if best else ""
-
     def error(self, node: Any, key: str | None, message: str, *, hint: str | None = None) -> FactsError:
         return FactsError(message, file=self.file, line=self.line(node) if node is not None else None,
                           key=key, hint=hint)
@@ -173,8 +168,7 @@ class NodeReader:
                                  hint="同一层里每个键只能写一次；请合并内容或删去其中一个")
             if name not in allowed:
                 raise self.error(knode, name, f"{what}里没有“{name}”这个键",
-                                 hint=f"最接近的有效键是“{self.closest(name, allowed)}”；"
-                                      f"这里可用的键：{'、'.join(allowed)}")
+                                 hint=did_you_mean(name, allowed, what="键"))
             out[name] = (knode, vnode)
         return out
 
