@@ -53,7 +53,7 @@ def check_target(path: Path, *, force: bool) -> None:
         raise OutputError(f"输出路径是一个{kind}，不是普通文件，不会替换它", file=path,
                           hint="换一个文件名（-o）")
     if not force:
-        raise OutputError("文件已存在，为免覆盖您可能已修改过的稿子，未写入", file=path,
+        raise OutputError("文件已存在，为免覆盖您可能已修改过的文件，未写入", file=path,
                           hint="换一个文件名（-o），或确认可以覆盖后加 --force")
 
 

@@ -91,7 +91,7 @@ def default_output(facts) -> Path:
 @app.command()
 @user_errors
 def init(
-    output: Path = typer.Option(Path("facts.yaml"), "-o", "--output", help="写到哪个文件。"),
+    output: Path = typer.Option(Path("事实.yaml"), "-o", "--output", help="事实文件写到哪里。"),
     period: str = typer.Option("上半年", "--period", help="时段：上半年 或 全年。"),
     force: bool = typer.Option(False, "--force", help="文件已存在时覆盖。"),
 ) -> None:
@@ -113,7 +113,7 @@ def build(
     facts_file: Path = typer.Argument(..., metavar="事实文件", help="事实文件（YAML）。"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="草稿写到哪里；默认 output/{年份}年{时段}{单位}政府工作报告.docx。"),
     force: bool = typer.Option(False, "--force", help="草稿已存在时覆盖（原子替换）。"),
-    seed: int = typer.Option(0, "--seed", help="选词的随机种子：同样的事实和种子得到同样的稿子。"),
+    seed: int = typer.Option(0, "--seed", help="选词的随机种子：同样的事实文件和种子得到同样的草稿。"),
     template: Optional[Path] = typer.Option(None, "--template", help="自己的模板文件夹（含 上半年.j2 / 全年.j2）。"),
     reference_doc: Optional[Path] = typer.Option(None, "--reference-doc", help="取用这份 Word 文件的样式（如单位自己的模板）。"),
     db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),

@@ -226,7 +226,7 @@ class NodeReader:
         raw = self._clean(node, key, node.value)
         if raw.lower().lstrip("+-") in (".nan", "nan", ".inf", "inf", "infinity"):
             raise self.error(node, key, f"“{key}”写成了 {raw}，不是一个实际的数",
-                             hint="写实际数字；没有数据就删去这一行，稿子里会留出待补充的位置")
+                             hint="写实际数字；没有数据就删去这一行，草稿里会留出待补充的位置")
         if _NUMBER.fullmatch(raw):
             value = float(raw)
             if not math.isfinite(value) or abs(value) > 1e12:
