@@ -171,7 +171,8 @@ def list_files(paths: Iterable[str | Path], warnings: list[str]) -> list[Path]:
     for file in files:
         try:  # one stat, where resolving the path costs one per folder on the way
             st = os.stat(file)
-            key: object = (st.st_dev, st.st_ino)
+            # st_ino can be 0 on Windows file systems: then the path says which file it is
+            key: object = (st.st_dev, st.st_ino) if st.st_ino else os.path.normcase(os.path.realpath(file))
         except OSError:
             key = os.path.abspath(file)
         if key not in seen:  # a file named both alone and inside a given folder
