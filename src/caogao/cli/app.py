@@ -64,7 +64,7 @@ def run() -> None:
 from pathlib import Path  # noqa: E402
 from typing import Optional  # noqa: E402
 
-from caogao.cli.common import err, print_json, user_errors  # noqa: E402
+from caogao.cli.common import print_json, user_errors  # noqa: E402
 
 PERIODS = ("上半年", "全年")
 
