@@ -134,7 +134,7 @@ def test_the_program_says_everything_and_exits_with_its_code(tmp_path):
 
 
 def test_usage_mistakes_are_told_in_chinese_with_exit_2(tmp_path):
-    for args, words in ((["build"], "缺少参数 FACTS"), (["build", "x.yaml", "--bogus"], "没有这个选项"),
+    for args, words in ((["build"], "缺少参数 事实文件"), (["build", "x.yaml", "--bogus"], "没有这个选项"),
                         (["bank", "search", "--limit", "abc"], "不是整数"), (["nosuch"], "没有这个命令")):
         out = subprocess.run([sys.executable, "-c", "from caogao.cli.app import main; main()", *args],
                              capture_output=True, text=True, cwd=tmp_path, timeout=60)
@@ -185,10 +185,19 @@ def test_check_exit_codes_clean_findings_and_usage(tmp_path):
     assert found.exit_code == 1 and "sign_wording" in found.output
     bad_facts = tmp_path / "bad.yaml"
     bad_facts.write_text("单位: [\n", encoding="utf-8")
-    usage = runner.invoke(app, ["check", str(draft), "--facts", str(bad_facts)])
-    assert usage.exit_code == 2 and "bad.yaml" in usage.output and "Traceback" not in usage.output
-    missing = runner.invoke(app, ["check", str(tmp_path / "无.docx")])
-    assert missing.exit_code == 2
+    unreadable = runner.invoke(app, ["check", str(draft), "--facts", str(bad_facts)])
+    assert unreadable.exit_code == 1 and "bad.yaml" in unreadable.output and "Traceback" not in unreadable.output
+
+
+def test_exit_codes_follow_one_rule(tmp_path):
+    """0 done; 1 the user's files or what check found; 2 the command line itself (README, 退出码)."""
+    assert runner.invoke(app, ["build", str(tmp_path / "无.yaml")]).exit_code == 1
+    assert runner.invoke(app, ["check", str(tmp_path / "无.docx")]).exit_code == 1
+    assert runner.invoke(app, ["check", str(tmp_path / "无.docx"), "--facts", str(tmp_path / "无.yaml")]).exit_code == 1
+    assert runner.invoke(app, ["check"]).exit_code == 2
+    assert runner.invoke(app, ["build", str(EXAMPLE), "--bogus"]).exit_code == 2
+    assert runner.invoke(app, ["init", "--period", "季度", "-o", str(tmp_path / "f.yaml")]).exit_code == 2
+    assert runner.invoke(app, ["--version"]).exit_code == 0
 
 
 def test_out_of_range_option_is_told_in_chinese(tmp_path):

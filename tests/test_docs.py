@@ -35,3 +35,15 @@ def test_readme_shows_the_two_setup_commands_and_makefile_has_them():
         assert f"make {target}" in README
         assert f"\n{target}:" in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_init_writes_the_file_the_readme_names(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["init"])
+    [written] = list(tmp_path.iterdir())
+    assert result.exit_code == 0 and written.name == "事实.yaml"
+    init_line = next(line for line in README.splitlines() if line.startswith("- `caogao init"))
+    assert "默认写到当前文件夹的 `事实.yaml`" in README[README.index(init_line):][:200]
+    assert f"caogao build {written.name}" in result.output

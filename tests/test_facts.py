@@ -327,3 +327,50 @@ def test_a_thousand_sections_are_all_read():
     facts = parse_facts(text)
     assert len(facts.plans) == 1001
     assert facts.plans[-1].points[-1].text == "新建学校1所。"
+
+
+def test_every_independent_problem_is_reported_in_one_run():
+    text = "\n".join([
+        "单位: 青禾镇",
+        "年份: 20x3",
+        "时段: 季度",
+        "主要指标:",
+        "  - {名称: 收入, 单位: 万元, 本期: 5}",
+        "  - {名称: 收入, 单位: 万元, 本期: 6}",
+        "工作回顾:",
+        "  - 类别: 外星开发",
+        "    要点:",
+        "      - {标题: 好, 内容: 好, 颜色: 红}",
+        "  - 类别: 经济发展",
+        "    指标: [产值]",
+    ])
+    with pytest.raises(FactsError) as caught:
+        parse_facts(text, file="f.yaml")
+    exc = caught.value
+    assert [(e.line, e.key) for e in exc.errors] == [
+        (2, "年份"), (3, "时段"), (6, "名称"), (8, "类别"), (10, "颜色"), (12, "指标")]
+    shown = str(exc).splitlines()
+    assert shown[0] == "文件 f.yaml：事实文件有 6 处问题："
+    assert shown[1].startswith("  · 第 2 行，键“年份”：")
+
+
+def test_a_broken_indicator_is_not_reported_again_where_a_section_names_it():
+    text = ("单位: 青禾镇\n年份: 2023\n时段: 上半年\n主要指标:\n  - {名称: 收入, 本其: 5}\n"
+            "工作回顾:\n  - 类别: 经济发展\n    指标: [收入]\n")
+    with pytest.raises(FactsError) as caught:
+        parse_facts(text, file="f.yaml")
+    assert [(e.line, e.key) for e in caught.value.errors] == [(5, "本其")]
+
+
+@pytest.mark.parametrize("raw, close", [("外星开发", None), ("生态", None), ("生太环境", "生态环境"), ("经济发", "经济发展")])
+def test_a_category_is_suggested_only_when_it_is_close(raw, close):
+    text = f"单位: 青禾镇\n年份: 2023\n时段: 上半年\n工作回顾:\n  - 类别: {raw}\n"
+    try:
+        parse_facts(text, file="f.yaml")
+    except FactsError as exc:
+        hint = exc.errors[0].hint
+    else:
+        assert close is None and raw == "生态"  # an alias: no problem at all
+        return
+    assert "可用的类别：经济发展、项目建设" in hint
+    assert (f"最接近的是“{close}”" in hint) if close else ("最接近" not in hint)

@@ -153,7 +153,8 @@ def test_mostly_ascii_gbk_file_is_not_taken_for_damaged_utf8(tmp_path):
 
 @pytest.mark.parametrize("name, expected", [("旧稿.doc", r"\.docx"), ("旧稿.wps", r"\.docx"),
                                             ("报告.pdf", "不支持"), ("报告", "不支持")])
-def test_unsupported_formats_say_what_to_save_as(tmp_path, name, expected):
+def test_unsupported_formats_say_what_to_save_as(tmp_path, monkeypatch, name, expected):
+    monkeypatch.setenv("PATH", "")  # no LibreOffice to convert .doc and .wps
     path = _write(tmp_path / name, b"whatever")
     with pytest.raises(InputError) as info:
         read_text(path)
@@ -324,7 +325,8 @@ def test_corrupt_docx_gives_input_error_naming_the_file(tmp_path, simple_docx, m
 
 # ---------------------------------------------------------------- many files
 
-def test_read_many_skips_bad_file_with_warning_and_reads_the_rest(tmp_path, simple_docx):
+def test_read_many_skips_bad_file_with_warning_and_reads_the_rest(tmp_path, monkeypatch, simple_docx):
+    monkeypatch.setenv("PATH", "")  # no LibreOffice to convert .doc
     folder = tmp_path / "语料"
     _write(folder / "b_好.txt", REPORT.encode("gbk"))
     _write(folder / "a_坏.txt", b"\x00\x01\x02\xff" * 100)

@@ -169,9 +169,9 @@ def bad_inputs(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", ["corrupt", "bomb", "entity"])
-def test_check_refuses_broken_or_hostile_docx_with_exit_2(name, bad_inputs):
+def test_check_refuses_broken_or_hostile_docx_with_exit_1(name, bad_inputs):
     result = runner.invoke(app, ["check", str(bad_inputs[name])])
-    assert result.exit_code == 2, result.output
+    assert result.exit_code == 1, result.output
     assert "错误：" in result.output and bad_inputs[name].name in result.output
     assert "EXPANDED" not in result.output and "Traceback" not in result.output
 

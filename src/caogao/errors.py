@@ -33,9 +33,9 @@ class CaogaoError(Exception):
         self.key = key
         self.hint = hint
 
-    def where(self) -> str:
+    def where(self, *, with_file: bool = True) -> str:
         parts = []
-        if self.file:
+        if self.file and with_file:
             parts.append(f"文件 {self.file}")
         if self.line:
             parts.append(f"第 {self.line} 行" + (f"第 {self.column} 列" if self.column else ""))
@@ -58,7 +58,33 @@ class InputError(CaogaoError):
 
 
 class FactsError(CaogaoError):
-    """The facts file is malformed or inconsistent."""
+    """The facts file is malformed or inconsistent.
+
+    ``errors`` holds every problem found in one reading (each a FactsError with its
+    line), so that a drafter fixes them all in one go rather than one per run.
+    """
+
+    def __init__(self, message: str, *, errors: list["FactsError"] | None = None, **where) -> None:
+        super().__init__(message, **where)
+        self.errors = errors or [self]
+
+    @classmethod
+    def all_of(cls, errors: list["FactsError"]) -> "FactsError":
+        """One error for several problems of one file (the problem itself when there is one)."""
+        if len(errors) == 1:
+            return errors[0]
+        return cls(f"事实文件有 {len(errors)} 处问题", file=errors[0].file, errors=errors)
+
+    def __str__(self) -> str:
+        if len(self.errors) == 1:
+            return super().__str__()
+        lines = [f"{self.where()}：{self.message}："]
+        for e in self.errors:
+            where = e.where(with_file=False)
+            lines.append(f"  · {where}：{e.message}" if where else f"  · {e.message}")
+            if e.hint:
+                lines.append(f"    建议：{e.hint}")
+        return "\n".join(lines)
 
 
 class TemplateError(CaogaoError):

@@ -53,7 +53,7 @@ def check_target(path: Path, *, force: bool) -> None:
         raise OutputError(f"输出路径是一个{kind}，不是普通文件，不会替换它", file=path,
                           hint="换一个文件名（-o）")
     if not force:
-        raise OutputError("文件已存在，为免覆盖您可能已修改过的稿子，未写入", file=path,
+        raise OutputError("文件已存在，为免覆盖您可能已修改过的文件，未写入", file=path,
                           hint="换一个文件名（-o），或确认可以覆盖后加 --force")
 
 
@@ -89,7 +89,11 @@ def atomic_path(path: str | os.PathLike, *, force: bool = False) -> Iterator[Pat
         os.chmod(tmp, 0o666 & ~umask)
         yield tmp
         check_target(target, force=force)  # it may have appeared, or changed kind, while we wrote
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except PermissionError as exc:  # Windows: Word and WPS lock the file they have open
+            raise OutputError("无法替换该文件，它可能正在 Word 或 WPS 中打开；原文件没有改动", file=target,
+                              hint="请先在 Word/WPS 中关闭该文件，再运行一次") from exc
     except OSError as exc:
         raise OutputError(f"写入失败：{os_error_message(exc) or exc.strerror or exc}", file=target) from exc
     finally:

@@ -37,12 +37,15 @@ def data_dir() -> Path:
 
 
 def home() -> Path:
-    """caogao's own folder: ``$CAOGAO_HOME``, else the per-user cache folder."""
+    """caogao's own folder: ``$CAOGAO_HOME``, else where the platform keeps per-user caches
+    (``$XDG_CACHE_HOME/caogao`` or ``~/.cache/caogao`` on Linux, ``%LOCALAPPDATA%\\caogao\\Cache``
+    on Windows)."""
+    import platformdirs
+
     env = os.environ.get("CAOGAO_HOME")
     if env:
         return Path(env).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "caogao"
+    return Path(platformdirs.user_cache_dir("caogao", appauthor=False))
 
 
 def default_bank_path() -> Path:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import typer
 
 from caogao.cli.bank import app as bank_app
+from caogao.cli.chinese import ChineseGroup
 from caogao.cli.serve import serve as serve_command
 from caogao.cli.corpus import app as corpus_app
 
 app = typer.Typer(
     name="caogao",
     help="草稿：乡镇（街道）政府工作报告起草助手。",
+    cls=ChineseGroup,  # help and usage errors in Chinese, for every command
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -21,52 +24,25 @@ app.add_typer(bank_app, name="bank")
 app.command("serve")(serve_command)
 
 
-# typer's parser speaks English; users of caogao read Chinese.
-_USAGE_MESSAGES = (
-    (r"Missing argument '([^']+)'\.?", r"缺少参数 \1。"),
-    (r"Missing option '([^']+)'\.?", r"缺少选项 \1。"),
-    (r"No such option: (\S+)", r"没有这个选项：\1。"),
-    (r"No such command '([^']+)'\.?", r"没有这个命令：\1。"),
-    (r"Got unexpected extra arguments? \((.*)\)", r"多余的参数：\1。"),
-    (r"Invalid value for '([^']+)'(?: / '[^']+')?: (.*)", r"选项 \1 的值无效：\2"),
-    (r"Option '([^']+)' requires an argument\.?", r"选项 \1 需要一个值。"),
-    (r"is not one of", "不是以下之一："),
-    (r"Input should be a valid integer.*", "应为整数。"),
-    (r"'([^']*)' is not a valid int(?: range)?\.?", r"“\1”不是整数。"),
-    (r"(\S+) is not in the range x>=(\S+?)\.?$", r"\1 太小，至少应为 \2。"),
-    (r"(\S+) is not in the range x<=(\S+?)\.?$", r"\1 太大，至多应为 \2。"),
-    (r"'([^']*)' is not a valid float(?: range)?\.?", r"“\1”不是数字。"),
-)
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"caogao {version('caogao')}")
+        raise typer.Exit(0)
 
 
-def _chinese_usage(message: str) -> str:
-    import re
-
-    for pattern, repl in _USAGE_MESSAGES:
-        message = re.sub(pattern, repl, message)
-    return message
+@app.callback()
+def _options(
+    version: bool = typer.Option(False, "--version", callback=_show_version, is_eager=True,
+                                 help="显示版本号并退出。"),
+) -> None:
+    """草稿：乡镇（街道）政府工作报告起草助手。"""
 
 
 def main() -> None:
-    """The console entry point: like ``app()``, with usage errors told in Chinese."""
-    import sys
-
-    try:
-        code = app(standalone_mode=False)
-    except Exception as exc:  # typer's parser errors carry format_message() and exit_code
-        if not hasattr(exc, "format_message") or not hasattr(exc, "exit_code"):
-            raise
-        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: show its help
-            typer.echo(exc.format_message())
-            sys.exit(0)
-        ctx = getattr(exc, "ctx", None)
-        command = ctx.command_path if ctx is not None else "caogao"
-        err(f"用法错误：{_chinese_usage(exc.format_message())}\n  用 {command} --help 查看用法。")
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err("已中断。")
-        sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
+    """The console entry point; usage errors are told in Chinese by ``ChineseGroup``."""
+    app(prog_name="caogao")
 
 
 def run() -> None:
@@ -90,7 +66,7 @@ def run() -> None:
 from pathlib import Path  # noqa: E402
 from typing import Optional  # noqa: E402
 
-from caogao.cli.common import err, print_json, user_errors  # noqa: E402
+from caogao.cli.common import print_json, user_errors  # noqa: E402
 
 PERIODS = ("上半年", "全年")
 
@@ -117,7 +93,7 @@ def default_output(facts) -> Path:
 @app.command()
 @user_errors
 def init(
-    output: Path = typer.Option(Path("facts.yaml"), "-o", "--output", help="写到哪个文件。"),
+    output: Path = typer.Option(Path("事实.yaml"), "-o", "--output", help="事实文件写到哪里。"),
     period: str = typer.Option("上半年", "--period", help="时段：上半年 或 全年。"),
     force: bool = typer.Option(False, "--force", help="文件已存在时覆盖。"),
 ) -> None:
@@ -136,10 +112,10 @@ def init(
 @app.command()
 @user_errors
 def build(
-    facts_file: Path = typer.Argument(..., metavar="FACTS", help="事实文件（YAML）。"),
+    facts_file: Path = typer.Argument(..., metavar="事实文件", help="事实文件（YAML）。"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="草稿写到哪里；默认 output/{年份}年{时段}{单位}政府工作报告.docx。"),
     force: bool = typer.Option(False, "--force", help="草稿已存在时覆盖（原子替换）。"),
-    seed: int = typer.Option(0, "--seed", help="选词的随机种子：同样的事实和种子得到同样的稿子。"),
+    seed: int = typer.Option(0, "--seed", help="选词的随机种子：同样的事实文件和种子得到同样的草稿。"),
     template: Optional[Path] = typer.Option(None, "--template", help="自己的模板文件夹（含 上半年.j2 / 全年.j2）。"),
     reference_doc: Optional[Path] = typer.Option(None, "--reference-doc", help="取用这份 Word 文件的样式（如单位自己的模板）。"),
     db: Optional[Path] = typer.Option(None, "--db", help="短语库文件；默认在 $CAOGAO_HOME。"),
@@ -197,7 +173,7 @@ def _warn_examples(facts_file: Path) -> None:
 @app.command()
 @user_errors
 def check(
-    draft: Path = typer.Argument(..., metavar="DRAFT", help="要检查的 .docx 草稿（可以是在 Word/WPS 里改过的）。"),
+    draft: Path = typer.Argument(..., metavar="草稿", help="要检查的 .docx 草稿（可以是在 Word/WPS 里改过的）。"),
     facts_file: Optional[Path] = typer.Option(None, "--facts", help="事实文件：核对稿中数字与之是否一致。"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出。"),
     annotate: bool = typer.Option(False, "--annotate", help="把每条问题写成 Word 批注，存成一份副本（原稿不动）。"),
@@ -206,26 +182,20 @@ def check(
 ) -> None:
     """检查改过的草稿：占位符、数字、措辞、标点、编号、重复句。发现问题时退出码为 1。"""
     from caogao.checking.rules import check_document
-    from caogao.errors import CaogaoError, UsageError
+    from caogao.errors import UsageError
 
     if output is not None and not annotate:
         raise UsageError("-o 只和 --annotate 一起用", hint="加上 --annotate，把问题写成批注存到 -o 指定的文件")
     facts, annotated = None, None
-    try:
-        if facts_file is not None:
-            from caogao.drafting.facts import load_facts
+    if facts_file is not None:
+        from caogao.drafting.facts import load_facts
 
-            facts = load_facts(facts_file)
-        findings = check_document(draft, facts=facts)
-        if annotate:  # a copy that cannot be written is a usage problem (exit 2), not a finding
-            from caogao.docx.annotate import annotate as write_comments, default_output as annotated_name
+        facts = load_facts(facts_file)
+    findings = check_document(draft, facts=facts)  # an unreadable draft is the user's input: exit 1
+    if annotate:
+        from caogao.docx.annotate import annotate as write_comments, default_output as annotated_name
 
-            annotated = write_comments(draft, findings, output or annotated_name(draft), force=force)
-    except UsageError:
-        raise
-    except CaogaoError as exc:  # the draft or the facts cannot be read: exit 2, not "found problems"
-        raise UsageError(exc.message, file=exc.file, line=exc.line, column=exc.column,
-                         key=exc.key, hint=exc.hint) from exc
+        annotated = write_comments(draft, findings, output or annotated_name(draft), force=force)
     if as_json:
         print_json([f.to_dict() for f in findings])
     elif not findings:

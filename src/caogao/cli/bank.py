@@ -76,7 +76,7 @@ def _hit_lines(hits) -> None:
 @app.command("build")
 @user_errors
 def build(
-    paths: Optional[List[Path]] = typer.Argument(None, help="本单位的报告（.docx/.txt/.md 文件或文件夹），加入随附语料；省略时沿用短语库上次用过的本单位报告"),
+    paths: Optional[List[Path]] = typer.Argument(None, metavar="[路径]...", help="本单位的报告（.docx/.txt/.md 文件或文件夹），加入随附语料；省略时沿用短语库上次用过的本单位报告"),
     db: Optional[Path] = DbOption,
     only: bool = typer.Option(False, "--only", help="只用给出的本单位报告，不用随附语料"),
     refit: bool = typer.Option(False, "--refit", help="重新训练段落分类模型（默认在训练文本变动不到 1% 时沿用原模型）"),
@@ -109,7 +109,7 @@ def build(
 @app.command("search")
 @user_errors
 def search(
-    query: Optional[str] = typer.Argument(None, help="要包含的文字（空格分隔多个词，须同时包含）；省略则按类别列出"),
+    query: Optional[str] = typer.Argument(None, metavar="[关键词]", help="要包含的文字（空格分隔多个词，须同时包含）；省略则按类别列出"),
     section: Optional[str] = typer.Option(None, "--section", "-s", help="类别，如 生态环境、民生保障、致谢"),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", help="种类：heading1、heading2、item、figure、set_phrase"),
     generic_only: bool = typer.Option(False, "--generic-only", help="只要通用表述（不含地名、人名、数字）"),
@@ -152,7 +152,7 @@ def _texts(texts: List[str]) -> List[str]:
 @app.command("classify")
 @user_errors
 def classify(
-    texts: List[str] = typer.Argument(..., help="要判断类别的文字（标题或句子）；用 - 从标准输入逐行读取"),
+    texts: List[str] = typer.Argument(..., metavar="文字...", help="要判断类别的文字（标题或句子）；用 - 从标准输入逐行读取"),
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
@@ -174,7 +174,7 @@ def classify(
 @app.command("similar")
 @user_errors
 def similar(
-    text: str = typer.Argument(..., help="一句话或一个标题"),
+    text: str = typer.Argument(..., metavar="文字", help="一句话或一个标题"),
     limit: int = typer.Option(10, "--limit", "-n", min=1, help="最多显示几条"),
     db: Optional[Path] = DbOption,
     as_json: bool = JsonOption,

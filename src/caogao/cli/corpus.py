@@ -33,7 +33,7 @@ def _load(paths: Optional[list[Path]]) -> list[Report]:
 @app.command("list")
 @user_errors
 def list_reports(
-    paths: Optional[list[Path]] = typer.Argument(None, help=_PATHS_HELP, show_default=False),
+    paths: Optional[list[Path]] = typer.Argument(None, metavar="[路径]...", help=_PATHS_HELP, show_default=False),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """列出语料中的每一篇报告：编号、期间、年份、字数、一级标题数、标题。"""
@@ -56,8 +56,8 @@ def list_reports(
 @app.command("show")
 @user_errors
 def show_report(
-    report_id: str = typer.Argument(..., help="报告编号，如 002_f19b0171774e664a#3（见 caogao corpus list）。"),
-    paths: Optional[list[Path]] = typer.Argument(None, help=_PATHS_HELP, show_default=False),
+    report_id: str = typer.Argument(..., metavar="报告编号", help="报告编号，如 002_f19b0171774e664a#3（见 caogao corpus list）。"),
+    paths: Optional[list[Path]] = typer.Argument(None, metavar="[路径]...", help=_PATHS_HELP, show_default=False),
     as_json: bool = typer.Option(False, "--json", help=_JSON_HELP),
 ) -> None:
     """显示一篇报告的结构：各部分、一级标题及其下的二级标题。"""

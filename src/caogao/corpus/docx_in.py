@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from caogao.corpus.files import SAVE_AS, read_bytes, refuse_legacy
+from caogao.corpus.files import CONVERTIBLE, SAVE_AS, read_bytes, refuse_legacy
 from caogao.errors import InputError
 
 if TYPE_CHECKING:
@@ -108,9 +108,15 @@ def checked_docx_bytes(path: Path) -> bytes:
 
 def open_docx(path: str | Path) -> Document:
     """python-docx's Document for ``path``, after the zip and XML safety checks."""
+    from caogao.corpus.legacy import converted_docx_bytes
+
     path = Path(path)
-    refuse_legacy(path)
-    data = checked_docx_bytes(path)
+    if path.suffix.lower() in CONVERTIBLE:
+        data = converted_docx_bytes(path)
+        _check_zip(data, path)
+    else:
+        refuse_legacy(path)
+        data = checked_docx_bytes(path)
     import docx
 
     try:

@@ -17,6 +17,7 @@ from caogao.corpus.decode import decode_bytes, normalize, strip_markdown
 from caogao.errors import InputError
 
 SUPPORTED = (".txt", ".md", ".docx")
+CONVERTIBLE = (".doc", ".wps")  # read through LibreOffice when it is installed (corpus/legacy.py)
 # A township report is tens of KB; this limit only stops accidents.
 MAX_FILE_BYTES = 64 << 20
 LEGACY = {".doc": "旧版 Word（.doc）", ".wps": "WPS 文字（.wps）", ".rtf": "RTF"}
@@ -113,6 +114,13 @@ def read_text(path: str | Path) -> str:
     """The text of one .txt/.md/.docx file, decoded, ``"\\n"`` line ends, no BOM."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix in CONVERTIBLE:  # .doc, .wps: through LibreOffice, else a message to save as .docx
+        from caogao.corpus.docx_in import docx_text, open_docx
+
+        text = normalize(docx_text(open_docx(path)))
+        if not text.strip():
+            raise InputError("文件为空", file=path, hint="请确认文件已保存、选对了文件")
+        return text
     refuse_legacy(path)
     if suffix not in SUPPORTED:
         check_file(path)  # a missing file or a folder is the more useful message
@@ -142,7 +150,7 @@ def _expand_folder(folder: Path, warnings: list[str]) -> list[Path]:
             if name.startswith((".", "~$")):  # hidden files, Office lock files
                 continue
             suffix = Path(name).suffix.lower()
-            if suffix in SUPPORTED:
+            if suffix in SUPPORTED or suffix in CONVERTIBLE:
                 found.append(Path(root) / name)
             elif suffix in LEGACY:
                 warnings.append(f"{Path(root) / name}：{LEGACY[suffix]} 格式无法直接读取，已跳过（{SAVE_AS}）")
@@ -171,7 +179,8 @@ def list_files(paths: Iterable[str | Path], warnings: list[str]) -> list[Path]:
     for file in files:
         try:  # one stat, where resolving the path costs one per folder on the way
             st = os.stat(file)
-            key: object = (st.st_dev, st.st_ino)
+            # st_ino can be 0 on Windows file systems: then the path says which file it is
+            key: object = (st.st_dev, st.st_ino) if st.st_ino else os.path.normcase(os.path.realpath(file))
         except OSError:
             key = os.path.abspath(file)
         if key not in seen:  # a file named both alone and inside a given folder

@@ -22,7 +22,7 @@ from caogao.drafting import statwords as numbers
 from caogao.errors import FactsError
 from caogao.drafting.yamlnodes import NodeReader, compose_yaml, decode_facts
 from caogao.paths import data_dir
-from caogao.mining.taxonomy import SECTION_TYPES, resolve, suggest
+from caogao.mining.taxonomy import did_you_mean, resolve, suggest
 
 PERIODS = ("上半年", "全年")
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -197,39 +197,52 @@ def parse_facts(text: str, *, file: str = "<字符串>", indicators: Path | None
     top = r.mapping(root, TOP_KEYS, what="事实文件的最外层")
     for key in ("单位", "年份", "时段"):
         if key not in top:
-            r.missing(key, root, what="事实文件", example={"单位": "青禾镇", "年份": "2023", "时段": "上半年"}[key])
+            r.collect(r.missing, key, root, what="事实文件",
+                      example={"单位": "青禾镇", "年份": "2023", "时段": "上半年"}[key])
 
-    unit = r.text(top["单位"], "单位", required=True)
-    year = _year(r, top["年份"])
-    period = r.text(top["时段"], "时段", required=True)
-    if period not in PERIODS:
-        raise r.error(top["时段"][1], "时段", f"时段“{period}”不对",
-                      hint=f"只能写 上半年 或 全年（最接近的是“{r.closest(period, PERIODS)}”）")
-    opt = {k: r.text(top[k], k) if k in top else None for k in ("上级", "会议", "报告人")}
-    date = _date(r, top["日期"]) if "日期" in top else None
+    unit = r.collect(r.text, top["单位"], "单位", required=True) if "单位" in top else None
+    year = r.collect(_year, r, top["年份"]) if "年份" in top else None
+    period = r.collect(_period, r, top["时段"]) if "时段" in top else None
+    opt = {k: r.collect(r.text, top[k], k) if k in top else None for k in ("上级", "会议", "报告人")}
+    date = r.collect(_date, r, top["日期"]) if "日期" in top else None
 
     if indicators is None and "指标表" in top:
         named = r.text(top["指标表"], "指标表", required=True)
         indicators = Path(file).parent / named if file != "<字符串>" else Path(named)
     if indicators is not None:
-        indicators = sheet_indicators(indicators)
+        indicators, known = sheet_indicators(indicators), True
     else:
-        indicators = [_indicator(r, n) for n in r.sequence(top.get("主要指标"), "主要指标")]
+        indicators = [r.collect(_indicator, r, n)
+                      for n in r.collect(r.sequence, top.get("主要指标"), "主要指标") or []]
+        known = None not in indicators  # else a section's reference to a broken indicator is no second problem
+        indicators = [ind for ind in indicators if ind is not None]
     seen: dict[str, Indicator] = {}
     for ind in indicators:
         if ind.name in seen:
-            raise FactsError(f"指标“{ind.name}”重复定义（第 {seen[ind.name].line} 行已有）",
-                             file=file, line=ind.line, key="名称", hint="每个指标只写一次；删去或改名其中一个")
+            r.errors.append(FactsError(f"指标“{ind.name}”重复定义（第 {seen[ind.name].line} 行已有）",
+                                       file=file, line=ind.line, key="名称",
+                                       hint="每个指标只写一次；删去或改名其中一个"))
         seen[ind.name] = ind
-    review = [_section(r, n, "工作回顾", seen) for n in r.sequence(top.get("工作回顾"), "工作回顾")]
-    plans = [_section(r, n, "工作计划", seen) for n in r.sequence(top.get("工作计划"), "工作计划")]
-    problem_nodes = r.sequence(top.get("存在问题"), "存在问题")
-    problems = [r.sentence(n, "存在问题") for n in problem_nodes]
-    targets = [_target(r, n) for n in r.sequence(top.get("预期目标"), "预期目标")]
+    review = [r.collect(_section, r, n, "工作回顾", seen if known else None)
+              for n in r.collect(r.sequence, top.get("工作回顾"), "工作回顾") or []]
+    plans = [r.collect(_section, r, n, "工作计划", seen if known else None)
+             for n in r.collect(r.sequence, top.get("工作计划"), "工作计划") or []]
+    problem_nodes = r.collect(r.sequence, top.get("存在问题"), "存在问题") or []
+    problems = [r.collect(r.sentence, n, "存在问题") for n in problem_nodes]
+    targets = [r.collect(_target, r, n) for n in r.collect(r.sequence, top.get("预期目标"), "预期目标") or []]
+    r.raise_collected()
     return Facts(unit=unit, year=year, period=period, superior=opt["上级"], meeting=opt["会议"],
                  date=date, speaker=opt["报告人"], indicators=indicators, review=review,
                  problems=problems, plans=plans, path=None,
                  problem_lines=[r.line(n) for n in problem_nodes], targets=targets)
+
+
+def _period(r: NodeReader, pair) -> str:
+    period = r.text(pair, "时段", required=True)
+    if period not in PERIODS:
+        raise r.error(pair[1], "时段", f"时段“{period}”不对",
+                      hint="只能写 上半年 或 全年")
+    return period
 
 
 def _target(r: NodeReader, node) -> Target:
@@ -347,25 +360,25 @@ def sheet_indicators(path: Path) -> list[Indicator]:
     return out
 
 
-def _section(r: NodeReader, node, part: str, indicators: dict[str, Indicator]) -> SectionFacts:
+def _section(r: NodeReader, node, part: str, indicators: dict[str, Indicator] | None) -> SectionFacts:
     m = r.mapping(node, SECTION_KEYS, what=f"{part}中的一项")
     if "类别" not in m:
         r.missing("类别", node, what=f"{part}中的这一项", example="经济发展")
     raw = r.text(m["类别"], "类别", required=True)
     category = resolve(raw, sections_only=True)
-    if category is None:
-        raise r.error(m["类别"][1], "类别", f"未知的类别“{raw}”",
-                      hint=f"最接近的是“{suggest(raw, sections_only=True)}”；可用的类别：{'、'.join(SECTION_TYPES)}")
+    if category is None:  # said with the other problems; its points are still read
+        r.errors.append(r.error(m["类别"][1], "类别", f"未知的类别“{raw}”",
+                                hint=suggest(raw, sections_only=True)))
     title = r.text(m["标题"], "标题") if "标题" in m else None
-    points = [_point(r, n) for n in r.sequence(m.get("要点"), "要点")]
+    points = [r.collect(_point, r, n) for n in r.sequence(m.get("要点"), "要点")]
     names = []
     for n in r.sequence(m.get("指标"), "指标"):
         ref = r.text((None, n), "指标", required=True)
-        if ref not in indicators:
+        if indicators is not None and ref not in indicators:
             valid = list(indicators)
-            hint = (f"最接近的是“{r.closest(ref, valid)}”；这里只能写“主要指标”中已有的名称" if valid
+            hint = (did_you_mean(ref, valid, what="指标名称") + "（这里只能写“主要指标”中已有的名称）" if valid
                     else "先在“主要指标”里定义这个指标，再在这里引用它的名称")
-            raise r.error(n, "指标", f"“主要指标”里没有名为“{ref}”的指标", hint=hint)
+            r.errors.append(r.error(n, "指标", f"“主要指标”里没有名为“{ref}”的指标", hint=hint))
         names.append(ref)
     return SectionFacts(category=category, title=title, points=points, indicators=names, line=r.line(node))
 

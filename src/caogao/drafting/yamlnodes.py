@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from caogao.errors import FactsError
-from caogao.mining.taxonomy import closest as taxonomy_closest
+from caogao.mining.taxonomy import did_you_mean
 
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -42,6 +42,9 @@ _YAML_PROBLEMS = (
     ("block end", "缩进不一致", _INDENT_HINT),
     ("expected key", "缩进不一致", _INDENT_HINT),
     ("'-' indicator", "列表项的缩进不一致", _INDENT_HINT),
+    ("anchor", "出现了不完整的锚点（&）", "以 & 开头的文字请加引号"),
+    ("tag", "出现了不认识的标签（!）", "以 ! 开头的文字请加引号"),
+    ("directive", "出现了不认识的指令（%）", "以 % 开头的文字请加引号"),
 )
 
 
@@ -87,11 +90,12 @@ def compose_yaml(text: str, *, file: str) -> Any:
             if needle in problem:
                 message, hint = f"YAML 格式错误：{what}", how
                 break
-        raise FactsError(f"{message}（{(exc.problem or '').strip()}）", file=file,
+        raise FactsError(message, file=file,  # PyYAML's own words are English: not shown
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          hint=hint) from None
     except yaml.YAMLError as exc:
-        raise FactsError(f"YAML 无法读取：{exc}", file=file) from None
+        raise FactsError("YAML 无法读取：文件不是合乎格式的 YAML 文本", file=file,
+                         hint="检查缩进、冒号和引号；可对照 caogao init 写出的骨架") from None
     if root is None:
         raise FactsError("事实文件是空的", file=file, hint="可用 caogao init 生成一个带说明的骨架再填写")
     return root
@@ -103,6 +107,19 @@ class NodeReader:
     def __init__(self, file: str) -> None:
         self.file = file
         self._seen: set[int] = set()
+        self.errors: list[FactsError] = []
+
+    def collect(self, read, *args, **kwargs):
+        """``read(*args)``, or None with its FactsError kept: independent checks report together."""
+        try:
+            return read(*args, **kwargs)
+        except FactsError as exc:
+            self.errors.extend(exc.errors)
+            return None
+
+    def raise_collected(self) -> None:
+        if self.errors:
+            raise FactsError.all_of(self.errors)
 
     def _once(self, node: Any, key: str | None) -> None:
         # An alias (*x) re-uses a list or mapping: a few lines could expand into
@@ -115,11 +132,6 @@ class NodeReader:
     @staticmethod
     def line(node: Any) -> int:
         return node.start_mark.line + 1
-
-    @staticmethod
-    def closest(name: str, choices: Any) -> str:
-        best = taxonomy_closest(str(name), list(choices))
-        return best[0] if best else ""
 
     def error(self, node: Any, key: str | None, message: str, *, hint: str | None = None) -> FactsError:
         return FactsError(message, file=self.file, line=self.line(node) if node is not None else None,
@@ -156,8 +168,7 @@ class NodeReader:
                                  hint="同一层里每个键只能写一次；请合并内容或删去其中一个")
             if name not in allowed:
                 raise self.error(knode, name, f"{what}里没有“{name}”这个键",
-                                 hint=f"最接近的有效键是“{self.closest(name, allowed)}”；"
-                                      f"这里可用的键：{'、'.join(allowed)}")
+                                 hint=did_you_mean(name, allowed, what="键"))
             out[name] = (knode, vnode)
         return out
 
@@ -215,7 +226,7 @@ class NodeReader:
         raw = self._clean(node, key, node.value)
         if raw.lower().lstrip("+-") in (".nan", "nan", ".inf", "inf", "infinity"):
             raise self.error(node, key, f"“{key}”写成了 {raw}，不是一个实际的数",
-                             hint="写实际数字；没有数据就删去这一行，稿子里会留出待补充的位置")
+                             hint="写实际数字；没有数据就删去这一行，草稿里会留出待补充的位置")
         if _NUMBER.fullmatch(raw):
             value = float(raw)
             if not math.isfinite(value) or abs(value) > 1e12:

@@ -66,11 +66,24 @@ def _alias_table() -> dict[str, str]:
     return table
 
 
+# How alike a misspelt name and a valid one must be to say "did you mean" (difflib's ratio:
+# twice the shared characters over both lengths). 本其→本期 and 生态→生态环境 pass;
+# 外星开发 shares one character with 经济发展 and is close to nothing.
+CLOSE_ENOUGH = 0.5
+
+
 def closest(name: str, choices: tuple[str, ...] | list[str], n: int = 1) -> list[str]:
-    """The valid names nearest to a misspelt one (by shared characters)."""
+    """The valid names near a misspelt one (by shared characters); empty when none is close."""
     import difflib
 
-    return difflib.get_close_matches(name, list(choices), n=n, cutoff=0.0)
+    return difflib.get_close_matches(name, list(choices), n=n, cutoff=CLOSE_ENOUGH)
+
+
+def did_you_mean(name: str, choices: tuple[str, ...] | list[str], *, what: str) -> str:
+    """A hint: the closest valid name when one is close, and always the valid ones."""
+    best = closest(str(name), choices)
+    listed = f"可用的{what}：{'、'.join(choices)}"
+    return f"最接近的是“{best[0]}”；{listed}" if best else listed
 
 
 def resolve(name: str, *, sections_only: bool = False) -> str | None:
@@ -82,11 +95,13 @@ def resolve(name: str, *, sections_only: bool = False) -> str | None:
 
 
 def suggest(name: str, *, sections_only: bool = False) -> str:
-    """The closest canonical type to an unknown name (for messages)."""
+    """A hint for an unknown type name: the closest type (by its names and aliases) if one is close, and the valid types."""
     table = _alias_table()
     valid = [a for a, c in table.items() if not sections_only or c in SECTION_TYPES]
     best = closest(str(name), valid)
-    return table[best[0]] if best else SECTION_TYPES[0]
+    types = SECTION_TYPES if sections_only else ALL_TYPES
+    listed = f"可用的类别：{'、'.join(types)}"
+    return f"最接近的是“{table[best[0]]}”；{listed}" if best else listed
 
 
 def require_type(name: str, *, what: str = "类别") -> str:
@@ -96,18 +111,14 @@ def require_type(name: str, *, what: str = "类别") -> str:
         return canonical
     raise UsageError(
         f"未知的{what}“{name}”",
-        hint=f"最接近的是“{suggest(name)}”；可用的类别：{'、'.join(ALL_TYPES)}",
+        hint=suggest(name),
     )
 
 
 def require_kind(kind: str) -> str:
     if kind in KINDS:
         return kind
-    best = closest(kind, KINDS)
-    raise UsageError(
-        f"未知的短语种类“{kind}”",
-        hint=f"最接近的是“{best[0] if best else KINDS[0]}”；可用的种类：{'、'.join(KINDS)}",
-    )
+    raise UsageError(f"未知的短语种类“{kind}”", hint=did_you_mean(kind, KINDS, what="种类"))
 
 
 @lru_cache(maxsize=1)
