@@ -67,7 +67,7 @@ def test_annotate_refuses_to_overwrite(tmp_path):
     runner = CliRunner()
     assert runner.invoke(app, ["check", str(draft), "--annotate"]).exit_code == 1
     again = runner.invoke(app, ["check", str(draft), "--annotate"])
-    assert again.exit_code == 2 and "已存在" in again.output
+    assert again.exit_code == 1 and "已存在" in again.output  # like build: the user's file, not the command line
     assert runner.invoke(app, ["check", str(draft), "--annotate", "--force"]).exit_code == 1
     onto_draft = runner.invoke(app, ["check", str(draft), "--annotate", "-o", str(draft), "--force"])
     assert "不能覆盖原稿" in onto_draft.output

@@ -20,6 +20,7 @@ _ALLOWED = re.compile(r"--?[\w-]+|\$\w+|[\w./{}]+\.(?:docx|yaml|sqlite|j2|txt|md
 _KEEP = {"caogao", "init", "build", "check", "corpus", "bank", "list", "show", "search", "sections",
          "classify", "similar", "export", "JSON", "json", "YAML", "Word", "WPS", "Excel", "docx", "heading1",
          "heading2", "item", "figure", "set_phrase", "only", "refit", "seed", "limit", "sqlite",
+         "serve", "update", "xlsx", "Ctrl", "LibreOffice",
          }
 
 

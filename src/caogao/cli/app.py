@@ -213,7 +213,7 @@ def check(
 @app.command()
 @user_errors
 def update(
-    draft: Path = typer.Argument(..., metavar="DRAFT", help="caogao 写出、又在 Word/WPS 里改过的 .docx 草稿。"),
+    draft: Path = typer.Argument(..., metavar="草稿", help="caogao 写出、又在 Word/WPS 里改过的 .docx 草稿。"),
     facts_file: Path = typer.Option(..., "--facts", help="新的事实文件（YAML）。"),
     indicators: Optional[Path] = typer.Option(None, "--indicators", help="指标表（.xlsx/.xls）：其中的指标取代事实文件里的“主要指标”。"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="更新后的草稿写到哪里；不写则替换原稿（须加 --force）。"),
