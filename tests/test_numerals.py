@@ -44,3 +44,10 @@ def test_what_is_not_a_numeral_reads_as_none(text):
 def test_negative_numbers_have_no_numeral():
     with pytest.raises(ValueError):
         to_chinese(-1)
+
+
+@pytest.mark.parametrize("n, word", [(1, "一"), (2, "两"), (3, "三"), (10, "十"), (12, "十二"), (20, "二十"), (22, "二十二")])
+def test_a_count_says_liang_for_two_and_er_inside_larger_numbers(n, word):
+    from caogao.text.numerals import count_word
+
+    assert count_word(n) == word
