@@ -93,7 +93,7 @@ def compose_yaml(text: str, *, file: str) -> Any:
         raise FactsError(message, file=file,  # PyYAML's own words are English: not shown
                          line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
                          hint=hint) from None
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError:
         raise FactsError("YAML 无法读取：文件不是合乎格式的 YAML 文本", file=file,
                          hint="检查缩进、冒号和引号；可对照 caogao init 写出的骨架") from None
     if root is None:

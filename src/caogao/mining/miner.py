@@ -30,6 +30,7 @@ from caogao.errors import BankError
 from caogao.corpus.report import Report, split_sentences
 from caogao.mining.shapes import shape, shared_prefix
 from caogao.mining.slots import SLOT_NAME_RE, GENERIC_SLOTS, GenericCheck, has_figure, slot_text, slots, superior_level
+from caogao.mining.scoring import HAN_PAIR, LENT_AS_IS, Words, ctfidf, local_terms
 from caogao.mining.units import Unit, sentences, town_of, units_of
 from caogao.text.formulations import restore
 
@@ -317,88 +318,6 @@ def _add_set(col: _Collector, text: str, users: list[int], report_of: Callable[[
     col.add(text, section, "set_phrase", [users[k] for k in sorted(first.values())], later=True)
 
 
-# ------------------------------------------------------------------- scoring
-
-_HEADINGS = ("heading1", "heading2", "set_phrase")  # wording lent as it stands: no other place's terms
-_HAN = re.compile(r"[\u4e00-\u9fff]{2}")
-
-
-def _local_terms(units: list[Unit], words: "_Words", candidates: set[str]) -> set[str]:
-    """Those of ``candidates`` that are another place's own: used by one report alone and missing
-    from the dictionary (a coined slogan or programme: 深绿…出硬招, 一改两为, 整体智治). Ordinary
-    words one report happens to use alone stay lendable; so do names in the dictionary, which
-    the name rules judge (``names``)."""
-    from caogao.bank.cache import cached
-    from caogao.text.segment import dictionary_tag, segmenter_id
-
-    alone = _one_report_terms(units, words, candidates)
-    # through the build cache, as the words themselves: a rebuild of unchanged reports loads no segmenter
-    known = cached(f"dictionary/{segmenter_id()}", sorted(alone),
-                   lambda terms: {t: "1" if dictionary_tag(t) is not None else "0" for t in terms})
-    return {t for t in alone if known[t] == "0"}
-
-
-def _one_report_terms(units: list[Unit], words: "_Words", candidates: set[str]) -> set[str]:
-    """Those of ``candidates`` that one report alone uses (a corpus of one report has none)."""
-    first: dict[str, str] = {}
-    shared: set[str] = set()
-    reports = set()
-    for u, text in zip(units, words.texts):
-        rid = u.report.id
-        reports.add(rid)
-        for t in candidates.intersection(words.of[text]):
-            if first.setdefault(t, rid) != rid:
-                shared.add(t)
-    return set(first) - shared if len(reports) > 1 else set()
-
-
-class _Words:
-    """The words of each unit (its heading and own text), each distinct text segmented once."""
-
-    def __init__(self, units: list[Unit]) -> None:
-        from caogao.text.segment import segment_many
-
-        self.texts = [u.heading + "。" + u.own for u in units]
-        unique = list(dict.fromkeys(self.texts))
-        self.of = dict(zip(unique, segment_many(unique)))
-
-
-def _ctfidf(units: list[Unit], words: _Words, names: set[str]) -> dict[str, dict[str, float]]:
-    """Class-based TF-IDF: a word's share of a type's text against its share of all text."""
-    from caogao.text.segment import STOPWORDS
-
-    # a big corpus repeats units word for word: count each distinct unit once, times its copies
-    copies: dict[str, Counter] = defaultdict(Counter)
-    for u, text in zip(units, words.texts):
-        copies[u.label or "总述"][text] += 1
-    figure = re.compile(r"[0-9XxＸｘ]")
-    keep = {t for t in set().union(*words.of.values())
-            if len(t) > 1 and t not in STOPWORDS and t not in names and not t.startswith(("<", "{"))
-            and not figure.search(t)}
-    kept: dict[str, list[str]] = {}  # each distinct text's words that count
-    per_class: dict[str, Counter] = defaultdict(Counter)
-    for label, groups in copies.items():
-        counts = per_class[label]
-        for text, n in groups.items():
-            toks = kept.get(text)
-            if toks is None:
-                toks = kept[text] = [t for t in words.of[text] if t in keep]
-            if n == 1:
-                counts.update(toks)  # counted in C
-            else:
-                for t in toks:
-                    counts[t] += n
-    overall: Counter = Counter()
-    for counts in per_class.values():
-        overall.update(counts)
-    avg = sum(overall.values()) / max(1, len(per_class))
-    out = {}
-    for label, counts in per_class.items():
-        size = sum(counts.values()) or 1
-        out[label] = {t: n / size * math.log(1 + avg / overall[t]) for t, n in counts.items()}
-    return out
-
-
 def _too_little() -> BankError:
     """Fewer than two kinds of text, or no words at all, to learn section types from."""
     return BankError("这些报告里可供学习的段落太少，无法区分段落类别，短语库未能构建",
@@ -427,7 +346,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
         labelling = Labelling(units, refit=refit)
     except ValueError as exc:
         raise _too_little() from exc
-    words = _Words(units)
+    words = Words(units)
     say("分词", 1, 4)
     names = corpus_names([r.text for r in reports], [r.text_key for r in reports])
     try:
@@ -448,7 +367,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
                  labels={u.path: u.label or "" for u in units}, classifier=classifier)
 
 
-def _phrases(units: list[Unit], contexts: dict[str, dict], words: _Words, reason: GenericCheck,
+def _phrases(units: list[Unit], contexts: dict[str, dict], words: Words, reason: GenericCheck,
              names: set[str], say: Progress) -> tuple[list[Phrase], dict[str, list[str]], list[Source]]:
     """Phrases, keywords and the phrases' places from labelled units: what mining does once
     every unit has its type."""
@@ -457,19 +376,19 @@ def _phrases(units: list[Unit], contexts: dict[str, dict], words: _Words, reason
     col, clauses = _collect(units, contexts, reason)
     _recurring(col, clauses, units)
     say("短语", 3, 4)
-    weights = _ctfidf(units, words, names)
+    weights = ctfidf(units, words, names)
     tops = {label: max(w.values(), default=0.0) or 1.0 for label, w in weights.items()}
     phrases = col.phrases()
     reason.judge_many(p.text for p in phrases)
     tokens = segment_many(p.text for p in phrases)
-    local = _local_terms(units, words, {t for p, toks in zip(phrases, tokens) if p.kind in _HEADINGS
-                                             for t in toks if len(t) >= 2 and _HAN.match(t)})
+    local = local_terms(units, words, {t for p, toks in zip(phrases, tokens) if p.kind in LENT_AS_IS
+                                             for t in toks if len(t) >= 2 and HAN_PAIR.match(t)})
     for phrase, toks in zip(phrases, tokens):
         phrase.tokens = toks
         # a mutilated formulation that could not be restored for certain is never lent, nor a
         # heading with a term no other report uses (绿美海宴, 攻坚亚运: another place's slogan or event)
         phrase.generic = (reason(phrase.text) is None and not restore(phrase.text)[2]
-                          and not (phrase.kind in _HEADINGS and phrase.n_reports == 1 and local.intersection(toks)))
+                          and not (phrase.kind in LENT_AS_IS and phrase.n_reports == 1 and local.intersection(toks)))
         w = weights.get(phrase.section, {})
         top = tops.get(phrase.section, 1.0)
         content = sorted({t for t in toks if t in w})  # sorted: the same sum in every process
