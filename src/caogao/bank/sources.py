@@ -85,7 +85,7 @@ def fingerprint(shipped: Sequence[str | os.PathLike], office: Sequence[str | os.
 def _namespace() -> str:
     from caogao.bank.cache import code_digest
 
-    return f"reports/{code_digest('corpus.parse', 'corpus.clean', 'corpus.report', 'corpus.files', 'corpus.decode', 'corpus.docx_in', 'bank.sources')}"
+    return f"reports/{code_digest('corpus.parse', 'corpus.sections', 'corpus.clean', 'corpus.report', 'corpus.files', 'corpus.decode', 'corpus.docx_in', 'bank.sources')}"
 
 
 class _Texts:

@@ -12,31 +12,28 @@ corpus parses in a fraction of a second.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from caogao.corpus.clean import clean_text
 from caogao.paths import corpus_dir
-from caogao.corpus.report import WHOLE, Part, Report, Section
-from caogao.text.numerals import to_int
+from caogao.corpus.sections import ADDRESS, CN, mark, read_sections
+from caogao.corpus.report import WHOLE, Part, Report
 
-_CN = "[一二三四五六七八九十]{1,3}"
-_ADDRESS = r"(?:各位代表|各位议政会成员|各位委员|同志们)"
 
 # Run-on text (a flattened document): paragraphs are cut back out before these.
 _RUN_ON = 1500
 _SPLIT_RUN_ON = re.compile(
-    rf"(?<=[。！？：])(?={_CN}、|（{_CN}）|——)"
-    rf"|(?<=[。！？])(?={_ADDRESS}|在(?:充分)?肯定成绩的同时|成绩固然可喜)"
-    rf"|(?<=报告|汇报|总结)(?={_ADDRESS}[，、！：])"
+    rf"(?<=[。！？：])(?={CN}、|（{CN}）|——)"
+    rf"|(?<=[。！？])(?={ADDRESS}|在(?:充分)?肯定成绩的同时|成绩固然可喜)"
+    rf"|(?<=报告|汇报|总结)(?={ADDRESS}[，、！：])"
 )
 
 # Splits made in a line of any length: a title run into its salutation ("…政府工作报告各位代表：")
 # and a numbered part heading run on after a sentence ("…请予审议。一、2022年工作回顾过去一年…").
 _SPLIT_ALWAYS = re.compile(
-    rf"(?<=报告|汇报|总结)(?={_ADDRESS}[，、！：])"
-    rf"|(?<=[。！？：])(?=(?:{_CN}、|第{_CN}部分)[^。！？，]{{0,20}}工作(?:回顾|总结|计划|安排|思路))"
+    rf"(?<=报告|汇报|总结)(?={ADDRESS}[，、！：])"
+    rf"|(?<=[。！？：])(?=(?:{CN}、|第{CN}部分)[^。！？，]{{0,20}}工作(?:回顾|总结|计划|安排|思路))"
 )
 # A line that cannot begin a paragraph: it closes a bracket ("）浓度继续下降") or spells out an
 # abbreviation ("（RCEP）生效实施") — web pages break lines at links and subscripts.
@@ -47,9 +44,9 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _TOC_ENTRY = re.compile(r"(?:\t|\s{2,}|[.…·．]{3,})\s*\d{1,4}$")
 _TITLE_WORDS = re.compile(r"工作报告|工作汇报|工作总结|述职报告")
 _SPACED_OUT = re.compile(r"(?:\S[ \t\u3000]+){3,}\S")
-_NUMBERED = re.compile(rf"^(?:{_CN}、|（{_CN}）|\d{{1,2}}[.．、])")
+_NUMBERED = re.compile(rf"^(?:{CN}、|（{CN}）|\d{{1,2}}[.．、])")
 
-_NUMBERING = rf"(?:{_CN}、|（{_CN}）|第{_CN}部分[：:、，\s]*)"
+_NUMBERING = rf"(?:{CN}、|（{CN}）|第{CN}部分[：:、，\s]*)"
 _WHEN = r"(?:(?:\d{4}|今|明|本)年度?)?(?:上半年度?|下半年度?|全年|一年来|过去一年|下一步|下阶段)?"
 _DOING = r"(?:政府|主要|重点)*"
 _PART_HEADINGS = tuple(
@@ -64,16 +61,16 @@ _PART_HEADINGS = tuple(
 # A numbered line standing alone that names a whole part: "二、2022年经济社会发展总体要求和政策取向",
 # "二、对今年政府工作的建议", "一、过去一年和五年工作回顾".
 _NUMBERED_PARTS = (
-    ("回顾", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,24}}(?:工作回顾|工作总结|工作成效|主要成效|工作成绩))$")),
-    ("总体要求", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,40}}(?:总体要求|政策取向|目标任务|重大举措|主要目标|预期目标))$")),
-    ("计划", re.compile(rf"^({_CN}、|第{_CN}部分[：:、，\s]*)(.{{0,30}}(?:重点工作|工作任务|主要任务|工作的建议"
+    ("回顾", re.compile(rf"^({CN}、|第{CN}部分[：:、，\s]*)(.{{0,24}}(?:工作回顾|工作总结|工作成效|主要成效|工作成绩))$")),
+    ("总体要求", re.compile(rf"^({CN}、|第{CN}部分[：:、，\s]*)(.{{0,40}}(?:总体要求|政策取向|目标任务|重大举措|主要目标|预期目标))$")),
+    ("计划", re.compile(rf"^({CN}、|第{CN}部分[：:、，\s]*)(.{{0,30}}(?:重点工作|工作任务|主要任务|工作的建议"
                       rf"|工作安排|工作计划|工作打算))$")),
     # after the closing: kept apart, never mined as sections
     ("附件", re.compile(r"^()((?:附件|附表|附录)[\d一二三四五六七八九十]*(?:[：:].{0,30})?|名词解释|注释|名词注释)[：:]?$")),
 )
 
-_BARE_ADDRESS = re.compile(rf"^{_ADDRESS}(?:[，、]{_ADDRESS})*[！!，：:。]?$")
-_SALUTATION = re.compile(rf"^{_ADDRESS}(?:[，、]{_ADDRESS})*[：:]")
+_BARE_ADDRESS = re.compile(rf"^{ADDRESS}(?:[，、]{ADDRESS})*[！!，：:。]?$")
+_SALUTATION = re.compile(rf"^{ADDRESS}(?:[，、]{ADDRESS})*[：:]")
 _OPENING = re.compile(r"我代表.{0,20}(?:报告|汇报)|报告如下|汇报如下|予以审议|请予审议")
 _PROBLEMS = re.compile(r"^(?:各位代表[，！])?(?:在(?:充分)?肯定成绩的同时|成绩固然可喜)")
 _PROBLEM_WORDS = re.compile(r"清醒地?(?:认识|看到)|存在的问题|困难和问题|不足之处")
@@ -83,27 +80,7 @@ _SUBTITLE = re.compile(r"^(?:——.{0,40}(?:会议|大会).{0,4}|——\d{4}年
                        r"|\S{0,12}(?:代?(?:镇长|乡长|县长|区长|市长|州长|省长|主席|总理)|主任)[\s?？�]*\S{1,4}"
                        r"|[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,4}|（?\d{4}年\d{1,2}月\d{1,2}日）?)$")
 
-# Kinds of heading, most important first: the first kind used twice in a part
-# gives its first-level sections, lower kinds its second-level units.
-H1, H2, DASH, SHORT, SHI, NUM, LEAD = range(7)
-_MARKER_RE = (
-    (H1, re.compile(rf"^({_CN})、(.+)")),
-    (H2, re.compile(rf"^（({_CN})）(.+)")),
-    (DASH, re.compile(r"^(——)([^。！？]{4,60}[。！]?)$")),
-    (SHI, re.compile(rf"^({_CN})[是要](.+)")),
-    (NUM, re.compile(r"^(\d{1,2}[.．、]|（\d{1,2}）)(?!\d)(.+)")),
-)
-_LEAD = re.compile(r"^([^。！？：]{4,26})[。！]")
-_NOT_LEAD = re.compile(rf"^(?:{_ADDRESS}|我们|今年|上半年|下半年|同时|与此同时|此外|目前|截至|其中|对此|为此|全镇|我镇|面对|在)")
-_ANNOUNCES_LIST = re.compile(r"(?:以下|如下|下列|几个方面)[^。！？]{0,8}[。：:]$")
-_SHI_INLINE = re.compile(rf"(?:^|(?<=[。；！？：]))({_CN})[是要]")
 
-
-class _Mark(NamedTuple):
-    kind: int
-    marker: str      # as written: 三、 （二） —— 二是 2. lead
-    content: str     # the paragraph without its marker
-    para: str        # the whole paragraph
 
 
 class _PartHeading(NamedTuple):
@@ -164,11 +141,11 @@ def gather(pairs: list[tuple[Path, str]], found: list[list[Report]], warnings: l
 
 def whole_report(paras: list[str], file: str) -> Report:
     """The paragraphs of a file in which no report was found, read as one report of one part, ``全文``."""
-    body, sections = _sections(paras)
+    body, found = read_sections(paras)
     year_m = re.search(r"(20\d\d)年", "".join(paras[:3]))
     return Report(id=f"{Path(file).stem}#1", title=paras[0][:50], title_derived=True, file=file,
                   year=int(year_m.group(1)) if year_m else None, period="上半年" if "半年" in paras[0] else "全年",
-                  text="\n".join(paras), parts=[Part(name=WHOLE, heading="", text=body, sections=sections)])
+                  text="\n".join(paras), parts=[Part(name=WHOLE, heading="", text=body, sections=found)])
 
 
 # ---- file → paragraphs → one list of paragraphs per report ----------------
@@ -188,7 +165,7 @@ def _mend(paras: list[str]) -> list[str]:
             piece = out.pop()
             # the piece before was itself a fragment: "…细颗粒物（PM" / "2.5" / "）浓度…"
             if out and len(piece) <= 20 and not re.search(r"[。！？；：，、]", piece) \
-                    and not _ENDED.search(out[-1]) and not re.match(rf"{_CN}、|（{_CN}）", piece):
+                    and not _ENDED.search(out[-1]) and not re.match(rf"{CN}、|（{CN}）", piece):
                 piece = out.pop() + piece
             p = piece + p
         out.append(p)
@@ -274,10 +251,10 @@ def _parse_report(title: str | None, paras: list[str], file: str) -> Report | No
     parts = []
     for name, heading, group in groups:
         if name in ("回顾", "计划"):
-            text, sections = _sections(group)
+            text, found = read_sections(group)
         else:
-            text, sections = "\n".join(group), []
-        parts.append(Part(name=name, heading=heading, text=text, sections=sections))
+            text, found = "\n".join(group), []
+        parts.append(Part(name=name, heading=heading, text=text, sections=found))
     if derived and not any(p.heading for p in parts) and sum(len(p.sections) for p in parts) < 2:
         return None  # no title, no part heading, hardly a section: a notice, not a report
     text = "\n".join(paras if derived else [title, *paras])
@@ -324,7 +301,7 @@ def _group_parts(body: list[str]) -> list[tuple[str, str, list[str]]]:
     body_end = next((i for i, g in enumerate(groups) if g[0] == "附件"), len(groups))
     if body_end and groups[body_end - 1][0] not in ("开场", "结束语"):
         last = groups[body_end - 1][2]
-        if len(last) >= 2 and (re.match(_ADDRESS, last[-1]) or "让我们" in last[-1]):
+        if len(last) >= 2 and (re.match(ADDRESS, last[-1]) or "让我们" in last[-1]):
             groups.insert(body_end, ("结束语", "", [last.pop()]))
     return [g for g in groups if g[2] or g[1]]
 
@@ -332,156 +309,11 @@ def _group_parts(body: list[str]) -> list[tuple[str, str, list[str]]]:
 def _is_problems(p: str) -> bool:
     if _PROBLEMS.match(p):
         return True
-    return bool(_PROBLEM_WORDS.search(p[:60])) and _mark(p) is None
+    return bool(_PROBLEM_WORDS.search(p[:60])) and mark(p) is None
 
 
 def _is_thanks(p: str) -> bool:  # "各位代表，借此机会，汇报…情况：" is more review
     thanked = "感谢" in p and ("敬意" in p or "衷心" in p)
     if _BARE_ADDRESS.match(p):  # "各位代表！" alone: a pause in the speech, the review goes on
         return False
-    return thanked or (bool(re.match(_ADDRESS, p)) and not p.endswith(("：", ":")))
-
-
-# ---- a part's paragraphs → its text and sections --------------------------------
-
-def _mark(p: str) -> _Mark | None:
-    if _ANNOUNCES_LIST.search(p):  # "一年来，…主要做了以下工作：" introduces the headings, is none
-        return None
-    for kind, pattern in _MARKER_RE:
-        m = pattern.match(p)
-        if m:
-            # As written, with its number ("三、" "（二）" "二是" "2."); 一要 counts as 一是.
-            num = m.group(1)
-            marker = {H1: f"{num}、", H2: f"（{num}）", DASH: "——", SHI: f"{num}是"}.get(kind)
-            if kind == NUM:
-                marker = num if num.startswith("（") else f"{num[:-1]}."
-            return _Mark(kind, marker, m.group(2).strip(), p)
-    m = _LEAD.match(p)
-    if (m and len(p) - m.end() >= 10 and m.group(1).count("，") <= 1
-            and not re.search(r"\d", m.group(1)) and not _NOT_LEAD.match(p)):
-        return _Mark(LEAD, "lead", p, p)
-    if 6 <= len(p) <= 50 and not re.search(r"[。！？].", p) and not p.endswith(("：", ":", "；")) \
-            and not re.match(_ADDRESS, p):
-        return _Mark(SHORT, "lead", p, p)
-    return None
-
-
-def _sections(paras: list[str]) -> tuple[str, list[Section]]:
-    """Part text (总述, 指标段) and first-level sections with their units."""
-    marks = [_mark(p) for p in paras]
-    counts = Counter(m.kind for m in marks if m and not _highlight(m))
-    if counts[H1] or counts[H2] or counts[DASH]:
-        # A short paragraph among numbered headings is prose, not a heading.
-        marks = [None if m and m.kind == SHORT else m for m in marks]
-        counts.pop(SHORT, None)
-    top = next((k for k in sorted(counts) if counts[k] >= 2), min(counts, default=None))
-    if top is None or (top in (SHORT, LEAD) and counts[top] < 2):
-        return "\n".join(paras), []  # one unnumbered sentence standing out is no set of headings
-    text: list[str] = []
-    sections: list[Section] = []
-    child: Section | None = None
-    demoted = False  # after a lone higher heading ("三、加强政府自身建设"), top-kind ones are its units
-    for p, m in zip(paras, marks):
-        if m and not _highlight(m) and (m.kind < top or (m.kind == top and not demoted)):
-            demoted = demoted or m.kind < top
-            heading, body = _split_heading(m.content, m.kind)
-            section = Section(heading=heading, level=1, marker=m.marker)
-            sections.append(section)
-            _add_body(section, body)
-            child = None
-        elif not sections:
-            text.append(p)
-        elif m:
-            units = _units(m)
-            sections[-1].children.extend(units)
-            child = units[-1]
-        elif child is not None and not p.startswith(("同时", "与此同时", "此外", "另外")):
-            child.text = _join(child.text, p)
-        else:
-            before = len(sections[-1].children)
-            _add_body(sections[-1], p)
-            child = sections[-1].children[-1] if len(sections[-1].children) > before else None
-    return "\n".join(text), sections
-
-
-def _highlight(m: _Mark) -> bool:
-    """A "——经济运行保持在合理区间。国内生产总值…" strand: a highlight of the review, run into its
-    facts; never a first-level heading (a "——" heading stands on a line of its own)."""
-    return m.kind == LEAD and m.para.startswith("——")
-
-
-def _add_body(section: Section, body: str) -> None:
-    """Append prose to a section; an inline "一是…二是…" list becomes its units."""
-    if not body:
-        return
-    before, units = _split_shi(body, first=1)
-    section.text = _join(section.text, before)
-    section.children.extend(units)
-
-
-def _units(m: _Mark) -> list[Section]:
-    if m.kind == SHI:
-        _, units = _split_shi(m.para, first=None, whole=True)
-        if units:
-            return units
-    if m.kind in (LEAD, SHORT):
-        lead = _LEAD.match(m.content)
-        body = m.content[lead.end():].strip() if lead else ""
-        return [Section(lead.group(1) if lead else m.content.rstrip("。！"), 2, body, "lead")]
-    heading, body = _split_heading(m.content, m.kind)
-    return [Section(heading, 2, body, m.marker)]
-
-
-def _split_shi(text: str, first: int | None, whole: bool = False) -> tuple[str, list[Section]]:
-    """Cut ``…一是A。二是B。`` into the text before and units A, B.
-
-    Numbers must count up by one from ``first`` (any start when None); two
-    items at least, unless ``whole`` (the paragraph itself began with one).
-    """
-    found = []
-    for m in _SHI_INLINE.finditer(text):
-        value = to_int(m.group(1))
-        expected = (found[-1][0] + 1) if found else first
-        if value is not None and (expected is None or value == expected):
-            found.append((value, m.start(), m.end()))
-    if not found or (len(found) < 2 and not (whole and found[0][1] == 0)):
-        return text, []
-    units = []
-    for i, (_, start, end) in enumerate(found):
-        stop = found[i + 1][1] if i + 1 < len(found) else len(text)
-        heading, body = _split_heading(text[end:stop].strip(), SHI)
-        units.append(Section(heading, 2, body, text[start:end - 1] + "是"))
-    return text[:found[0][1]].strip(), units
-
-
-def _split_heading(content: str, kind: int) -> tuple[str, str]:
-    """Heading and body of a paragraph that starts with a heading (marker removed)."""
-    end = re.search(r"[。！？]", content)
-    sentence = content[:end.start()] if end else content
-    rest = content[end.end():].strip() if end else ""
-    stop = end.group() if end else "。"
-    # Run-on text glues the units to the heading: "社会发展稳健有力一是经济发展…"
-    glued = re.search(r"(?<=[^统唯第之其同单万])一[是要]", sentence)
-    if glued and glued.start() >= 4 and re.search(r"二[是要]", content[glued.end():]):
-        return sentence[:glued.start()].rstrip("，、："), content[glued.start():]
-    colon = sentence.find("：")
-    if 4 <= colon <= 30 and kind != SHORT:  # "住有所安项目：晚村人才公寓…"
-        return sentence[:colon], _join_sentence(sentence[colon + 1:], stop, rest)
-    if len(sentence) <= 50 or kind == SHORT:
-        return sentence.rstrip("，、：:；"), rest
-    # A long first sentence: its opening clauses are the heading.
-    clauses = sentence.split("，")
-    heading = clauses[0]
-    for clause in clauses[1:]:
-        if len(heading) + 1 + len(clause) > 30:
-            break
-        heading += "，" + clause
-    return heading, _join_sentence(sentence[len(heading) + 1:], stop, rest)
-
-
-def _join_sentence(tail: str, stop: str, rest: str) -> str:
-    return f"{tail.strip('，')}{stop}{rest}".strip() if tail.strip("，") else rest
-
-
-def _join(a: str, b: str) -> str:
-    return f"{a}\n{b}" if a and b else (a or b)
+    return thanked or (bool(re.match(ADDRESS, p)) and not p.endswith(("：", ":")))
