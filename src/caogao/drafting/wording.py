@@ -185,7 +185,7 @@ class Picker:
             for m in _LABEL_RE.finditer(h.text):
                 label = _LABEL_TRIM.sub("", m.group(1))
                 if 3 <= len(label) <= 7 and label[0] not in _FUNCTION_CHARS \
-                        and not any(w in label for w in self.foreign + (self.values.get("全域") or "全",)):
+                        and not any(w in label for w in self.foreign + (self.values.get("全域") or "\0",)):
                     suffix = _LABEL_SUFFIX[m.group(2)]
                     counts[label if label.endswith(("额", "数", "量", "面积", "长度")) else label + suffix] += 1
         return [label for label, c in counts.most_common() if c >= 3][:n]
