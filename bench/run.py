@@ -185,25 +185,40 @@ def _spans(tokens):
 
 
 def web_search_times(db: Path, queries: int = 100) -> dict:
-    """``caogao serve``'s search as the 素材 page calls it (through Starlette's TestClient), in ms:
-    the target is < 50 ms at the 95th percentile on the 10 MB synthetic bank."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from starlette.testclient import TestClient
+    """``caogao serve``'s search as the 素材 page calls it, in ms, over HTTP on loopback against a
+    running server (Starlette's TestClient adds some 60 ms of its own per request): the target is
+    < 50 ms at the 95th percentile on the 10 MB synthetic bank. Also how long after ``serve``
+    starts the page answers (target < 1 s)."""
+    import http.client
+    import urllib.parse
 
-    from caogao.web.app import create_app
-
-    client = TestClient(create_app(db=db, hosts=()))
     words = ["生态", "人居环境", "招商引资", "乡村振兴", "民生", "安全生产", "项目", "就业", "党建", "基层治理"]
-    client.get("/bank/search", params={"q": "生态"})  # the bank opened once, as after serve starts
-    times = []
-    for i in range(queries):
-        params = {"q": words[i % len(words)], **({"section": "生态环境"} if i % 3 == 0 else {}),
-                  **({"generic": "1"} if i % 2 else {})}
-        start = time.perf_counter()
-        assert client.get("/bank/search", params=params).status_code == 200
-        times.append((time.perf_counter() - start) * 1000)
+    start = time.perf_counter()
+    server = subprocess.Popen([CAOGAO, "serve", "--no-browser", "--db", str(db)],  # its port, or a free one
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = server.stdout.readline()  # caogao 已在本机启动：http://127.0.0.1:PORT/
+        port = int(line.rsplit(":", 1)[1].strip().strip("/"))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/bank")
+        conn.getresponse().read()
+        ready = time.perf_counter() - start
+        times = []
+        for i in range(queries):
+            params = {"q": words[i % len(words)], **({"section": "生态环境"} if i % 3 == 0 else {}),
+                      **({"generic": "1"} if i % 2 else {})}
+            t = time.perf_counter()
+            conn.request("GET", "/bank/search?" + urllib.parse.urlencode(params))
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 200
+            times.append((time.perf_counter() - t) * 1000)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
     times.sort()
-    return {"median_ms": times[len(times) // 2], "p95_ms": times[int(len(times) * 0.95) - 1], "n": len(times)}
+    return {"median_ms": times[len(times) // 2], "p95_ms": times[int(len(times) * 0.95) - 1], "n": len(times),
+            "ready_s": ready}
 
 
 def main() -> None:
@@ -282,8 +297,10 @@ def main() -> None:
     rows.append((f"bank build (synthetic, {mb:.1f} MB, {len(synth)} files)", synth_build, seg_synth))
     rows.append((f"bank build (synthetic, {mb:.1f} MB, empty build cache)", synth_cold, seg_synth))
     web = web_search_times(sdb)
-    print(f"caogao serve search on the synthetic bank ({mb:.1f} MB), {web['n']} requests: "
-          f"median {web['median_ms']:.1f} ms, p95 {web['p95_ms']:.1f} ms (target < 50 ms)", flush=True)
+    web_line = (f"caogao serve on the synthetic bank ({mb:.1f} MB): the page answers {web['ready_s']:.2f} s after "
+                f"serve starts (target < 1 s); search over HTTP, {web['n']} requests: median "
+                f"{web['median_ms']:.1f} ms, p95 {web['p95_ms']:.1f} ms (target < 50 ms)")
+    print(web_line, flush=True)
 
     def touch_one():
         p = synth[len(synth) // 2]
@@ -354,6 +371,7 @@ def main() -> None:
         out.append(f"real reports, {name} ({files} files, tests/data/real/): heading recall {score.recall:.3f}, "
                    f"precision {score.precision:.3f} (top two levels), part-kind recall {score.part_recall:.3f}, "
                    f"section classification {acc:.3f} ({typed} sections)")
+    out.append(web_line)
     text = "\n".join(out)
     print(text)
     if args.write:
