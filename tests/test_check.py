@@ -553,3 +553,31 @@ def test_lookup_path_imports_no_heavy_modules():
             "print(sorted(m for m in ('jieba', 'sklearn', 'numpy', 'docx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_text_inside_content_controls_and_fields_is_checked(tmp_path):
+    # Word's content controls (block and inline) and fields hold text python-docx's
+    # paragraphs leave out; a placeholder or a 增长-5.1% there is still found.
+    import docx
+    from docx.oxml import parse_xml
+
+    from caogao.checking.rules import check_document
+
+    W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    doc = docx.Document()
+    doc.add_paragraph("2023年上半年青禾镇政府工作报告")
+    doc.add_paragraph("上半年各项工作稳步推进。")
+    doc.element.body.insert(len(doc.element.body) - 1, parse_xml(
+        f'<w:sdt {W}><w:sdtPr><w:alias w:val="指标"/></w:sdtPr><w:sdtContent>'
+        '<w:p><w:r><w:t>固定资产投资同比增长-5.1%。</w:t></w:r></w:p></w:sdtContent></w:sdt>'))
+    inline = doc.add_paragraph("财政收入")
+    inline._p.append(parse_xml(f'<w:sdt {W}><w:sdtContent><w:r><w:t>【待补充：本期数】</w:t></w:r></w:sdtContent></w:sdt>'))
+    field = doc.add_paragraph("")
+    field._p.append(parse_xml(f'<w:fldSimple {W} w:instr=" DOCVARIABLE x "><w:r><w:t>社会消费品零售总额增长0%</w:t></w:r></w:fldSimple>'))
+    path = tmp_path / "controls.docx"
+    doc.save(str(path))
+    findings = check_document(path)
+    kinds = {(f.kind, f.paragraph) for f in findings}
+    assert ("sign_wording", 2) in kinds          # in the block control, placed at the paragraph before it
+    assert ("placeholder", 3) in kinds          # in an inline control
+    assert any(f.kind == "sign_wording" and f.paragraph == 4 for f in findings)  # in a field

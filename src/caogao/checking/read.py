@@ -155,17 +155,32 @@ def read_docx(path: str | Path) -> tuple[list[Para], list[Table]]:
     try:
         # document.paragraphs is the body's own w:p children; walking them here
         # keeps the same numbering and tells where each table sits.
-        paras, tables, styles = [], [], None
-        for el in document.element.body.iterchildren():
+        paras: list[Para] = []
+        tables: list[Table] = []
+        styles = _Styles(document)
+        counted = 0  # body paragraphs as python-docx counts them
+
+        def read(el, in_control: bool) -> None:
+            nonlocal counted
             if el.tag == _W + "p":
-                styles = styles or _Styles(document)
+                # a paragraph inside a content control is not one of document.paragraphs:
+                # it is read and checked, and its findings are placed at the paragraph before it
+                if not in_control:
+                    counted += 1
                 style = styles.of(el)
-                paras.append(Para(len(paras) + 1, styles.name(style), _text_of(el),
+                paras.append(Para(max(counted, 1), styles.name(style), _text_of(el),
                                   _outline_level(el, style, styles)))
             elif el.tag == _W + "tbl":
                 rows = [["\n".join(_text_of(p) for p in tc.iter(_W + "p")) for tc in tr.iter(_W + "tc")]
                         for tr in el.iter(_W + "tr")]
-                tables.append(Table(len(paras), rows))
+                tables.append(Table(counted, rows))
+            elif el.tag == _W + "sdt":  # a block-level content control: what it holds
+                for content in el.iterchildren(_W + "sdtContent"):
+                    for child in content.iterchildren():
+                        read(child, True)
+
+        for el in document.element.body.iterchildren():
+            read(el, False)
     except (AttributeError, KeyError, ValueError) as exc:
         raise InputError(f"草稿的结构无法解析（{type(exc).__name__}）", file=path,
                          hint="在 Word 或 WPS 中打开后另存为 .docx 再检查") from exc
