@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from urllib.parse import quote
 
 import warnings
 
@@ -13,6 +14,8 @@ import pytest
 with warnings.catch_warnings():  # newer Starlette prefers httpx2; httpx is what every version takes
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
+
+from test_sheet import write_xlsx
 
 from caogao.web.app import MAX_UPLOAD, create_app
 from caogao.web.form import form_to_yaml
@@ -264,3 +267,110 @@ def test_a_bug_is_a_chinese_message_without_a_traceback(client, monkeypatch):
     monkeypatch.setattr(compose, "compose_draft", broken)
     r = post_form(client, "/draft/preview", FORM)
     assert r.status_code == 500 and "内部错误" in r.json()["message"] and "Traceback" not in r.text
+
+
+# -- 指标表 (.xlsx) upload
+
+def _xlsx(tmp_path, rows, name="统计") -> bytes:
+    return write_xlsx(tmp_path / "表.xlsx", {name: rows}).read_bytes()
+
+
+def test_an_indicator_sheet_fills_the_table(client, tmp_path):
+    rows = [["青禾镇主要经济指标"], ["指标名称", "单位", "1-6月", "去年同期", "全年目标"],
+            ["一般公共预算收入", "万元", "5,230", 4800, 10000], ["合计", None, 1, 1, None],
+            ["固定资产投资", "亿元", 1.80, 1.92, None]]
+    r = client.post("/draft/sheet", files={"file": ("上半年指标.xlsx", _xlsx(tmp_path, rows))}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    got = r.json()["rows"]
+    assert [row["名称"] for row in got] == ["一般公共预算收入", "固定资产投资"]
+    assert got[0] == {"名称": "一般公共预算收入", "单位": "万元", "本期": "5230", "上年同期": "4800",
+                      "同比": "", "全年目标": "10000"}
+    # the rows go back through the form to the same facts file the CLI reads
+    text, _ = form_to_yaml({**FORM, "主要指标": got})
+    assert "一般公共预算收入" in text and "5230" in text
+
+
+def test_a_sheet_error_names_sheet_row_and_column_and_the_users_file(client, tmp_path):
+    rows = [["指标", "单位", "本期"], ["一般公共预算收入", "万元", "约5000"]]
+    r = client.post("/draft/sheet", files={"file": ("我的指标.xlsx", _xlsx(tmp_path, rows))}, headers=AUTH)
+    assert r.status_code == 400
+    msg = r.json()["message"]
+    assert "工作表“统计”第 2 行 C 列（本期）" in msg and "约5000" in msg and "我的指标.xlsx" in msg
+    assert "caogao-web" not in msg and "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("指标.csv", b"a,b", "只能读取 .xlsx 或 .xls"),
+    ("指标.xlsx", b"not a zip", "xlsx"),
+    ("指标.xlsx", b"", "空的"),
+])
+def test_a_bad_sheet_is_a_message(client, name, data, words):
+    r = client.post("/draft/sheet", files={"file": (name, data)}, headers=AUTH)
+    assert r.status_code == 400 and words in r.json()["message"] + r.json()["hint"]
+
+
+def test_a_sheet_over_the_limit_is_refused(client):
+    r = client.post("/draft/sheet", files={"file": ("big.xlsx", b"0" * (MAX_UPLOAD + 1))}, headers=AUTH)
+    assert r.status_code == 400 and "太大" in r.json()["message"]
+
+
+# -- 校对: the annotated copy
+
+def test_annotated_copy_downloads_with_a_comment_per_finding(client):
+    r = client.post("/check/annotated", files={"file": ("改过的草稿.docx", _planted_draft(client))}, headers=AUTH)
+    assert r.status_code == 200, r.text
+    assert quote("改过的草稿-批注.docx") in r.headers["content-disposition"]
+    doc = docx.Document(io.BytesIO(r.content))
+    comments = [c.text for c in doc.comments]
+    assert len(comments) == int(r.headers["x-caogao-findings"]) > 0
+    assert any("下降" in c for c in comments)
+    assert any("签约项目4个" in p.text for p in doc.paragraphs)  # the text itself is kept
+
+
+def test_annotated_copy_of_a_bad_upload_is_a_message(client):
+    r = client.post("/check/annotated", files={"file": ("a.docx", b"not a zip")},
+                    headers={**AUTH, "accept": "application/json"})
+    assert r.status_code == 400 and "无法打开" in r.json()["message"] and "a.docx" in r.json()["message"]
+    r = client.post("/check/annotated", files={"file": ("a.doc", b"x")}, headers=AUTH)
+    assert r.status_code == 400 and "只能检查 .docx" in r.text
+
+
+# -- 预期目标
+
+TARGETS = [{"名称": "地区生产总值", "方式": "增长", "值": "6", "单位": ""},
+           {"名称": "城镇登记失业率", "方式": "控制在", "值": "5.5", "单位": "%"},
+           {"名称": "粮食产量", "方式": "目标", "值": "稳定在3.2万吨以上", "单位": ""},
+           {}]
+
+
+def test_targets_round_trip_through_yaml_export_and_import(client):
+    form = {**FORM, "时段": "全年", "日期": "2023-12-28", "预期目标": TARGETS}
+    r = post_form(client, "/draft/yaml", form)
+    assert r.status_code == 200, r.text
+    assert "预期目标:" in r.text and "控制在: 5.5" in r.text
+    back = client.post("/draft/import", files={"file": ("f.yaml", r.content)}, headers=AUTH).json()
+    assert back["notes"] == []
+    assert back["form"]["预期目标"] == [
+        {"名称": "地区生产总值", "方式": "增长", "值": "6", "单位": "%"},
+        {"名称": "城镇登记失业率", "方式": "控制在", "值": "5.5", "单位": "%"},
+        {"名称": "粮食产量", "方式": "目标", "值": "稳定在3.2万吨以上", "单位": ""}]
+    html = post_form(client, "/draft/preview", {**form, "预期目标": back["form"]["预期目标"]}).json()["html"]
+    assert "地区生产总值增长6%左右" in html and "城镇登记失业率控制在5.5%以内" in html and "粮食产量稳定在3.2万吨以上" in html
+
+
+def test_targets_are_left_out_of_a_half_year_report(client):
+    text, _ = form_to_yaml({**FORM, "预期目标": TARGETS})
+    assert "预期目标" not in text
+
+
+def test_a_target_mistake_is_told_next_to_its_field(client):
+    form = {**FORM, "时段": "全年", "预期目标": [{"名称": "地区生产总值", "方式": "增长", "值": "约6"}]}
+    r = post_form(client, "/draft/preview", form)
+    assert r.status_code == 400 and r.json()["field"] == "预期目标.0.值" and "约6" in r.json()["message"]
+
+
+def test_the_pages_use_chinese_file_pickers(client):
+    for url in ("/draft", "/check"):
+        text = client.get(url).text
+        assert 'class="file-name"' in text and "hidden" in text.split('type="file"')[1].split(">")[0]
+    assert "下载批注稿" in client.get("/check").text and "预期目标" in client.get("/draft").text

@@ -115,6 +115,21 @@ def test_draft_flow(server, page, shots, tmp_path):
     text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
     assert "上半年外出招商14次" in text
 
+    # an indicator sheet from Excel: a mistake is told beside the table, then the rows fill it
+    from test_sheet import write_xlsx
+
+    bad = write_xlsx(tmp_path / "坏指标.xlsx", {"统计": [["指标", "单位", "本期"], ["一般公共预算收入", "万元", "约5000"]]})
+    page.set_input_files("#do-sheet", str(bad))
+    page.locator("#sheet-error").wait_for()
+    assert "第 2 行 C 列（本期）" in page.inner_text("#sheet-error")
+    good = write_xlsx(tmp_path / "指标.xlsx", {"统计": [["指标名称", "单位", "1-6月", "去年同期"],
+                                                       ["一般公共预算收入", "万元", 5230, 4800]]})
+    page.set_input_files("#do-sheet", str(good))
+    page.wait_for_function("() => document.querySelector('[data-field=\"主要指标.0.名称\"]').value === '一般公共预算收入'")
+    assert page.input_value('[data-field="主要指标.0.本期"]') == "5230"
+    assert page.locator("#sheet-error").is_hidden()
+    assert "指标.xlsx" in page.inner_text("#status")
+
 
 def test_bank_flow(server, page, shots):
     page.goto(server + "/bank")
@@ -155,11 +170,18 @@ def test_check_flow(server, page, shots, tmp_path, built_bank):
 
     page.goto(server + "/check")
     page.set_input_files('input[name="file"]', str(path))
+    assert "草稿.docx" in page.inner_text(".file-name")
     page.click("text=开始检查")
     page.locator("#findings li").first.wait_for()
     text = page.inner_text("#findings")
     assert "处问题" in text and "建议：" in text and "待补充" in text
     page.screenshot(path=str(shots / "check.png"), full_page=False)
+    with page.expect_download() as info:
+        page.click("#do-annotate")
+    assert info.value.suggested_filename == "草稿-批注.docx"
+    annotated = tmp_path / "annotated.docx"
+    info.value.save_as(str(annotated))
+    assert len(list(docx.Document(str(annotated)).comments)) >= 1
 
     page.set_input_files('input[name="file"]', files=[{"name": "坏.docx", "mimeType": "application/octet-stream",
                                                        "buffer": b"not a zip"}])

@@ -18,6 +18,8 @@ import secrets
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -31,7 +33,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from caogao.errors import CaogaoError
-from caogao.web.form import FormError, facts_to_form, parse_form
+from caogao.web.form import FormError, facts_to_form, indicator_rows, parse_form
 
 HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 10 * 1024 * 1024  # a township report is tens of KB; a facts file a few
@@ -67,6 +69,22 @@ def _marked(text: str) -> Markup:
         last = m.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
+
+
+@contextmanager
+def user_file(data: bytes, stored: str, name: str) -> Iterator[Path]:
+    """An upload written to a fresh temporary folder under ``stored`` (never the name the browser
+    sent); errors about it name the user's file ``name``, not the temporary copy."""
+    folder = Path(tempfile.mkdtemp(prefix="caogao-web-"))
+    try:
+        path = folder / stored
+        path.write_bytes(data)
+        yield path
+    except CaogaoError as exc:
+        exc.file = name
+        raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def create_app(*, db: Path | None = None, token: str | None = None,
@@ -174,9 +192,22 @@ def create_app(*, db: Path | None = None, token: str | None = None,
 
         data, name = await upload(request, "file")
         facts = parse_facts(decode_facts(data, file=name), file=name)
-        notes = ["“预期目标”这一页还不能编辑，导入时未保留；要用它请在事实文件里写，再用 caogao build 起草。"] \
-            if facts.targets else []
+        notes = ["“预期目标”只用于全年报告：时段改为“全年”后才会显示并写进稿子。"] \
+            if facts.targets and facts.is_half_year else []
         return JSONResponse({"ok": True, "form": facts_to_form(facts), "notes": notes})
+
+    async def import_sheet(request: Request) -> Response:
+        from caogao.drafting.facts import sheet_indicators
+
+        data, name = await upload(request, "file")
+        suffix = Path(name).suffix.lower()
+        if suffix not in (".xlsx", ".xls"):
+            raise CaogaoError("只能读取 .xlsx 或 .xls 的指标表", file=name, hint="请在 WPS/Excel 中另存为 .xlsx")
+        with user_file(data, "指标表" + suffix, name) as path:
+            indicators = sheet_indicators(path)
+        if not indicators:
+            raise CaogaoError("指标表里没有读到指标", file=name, hint="表头要有“指标名称”一列，下面每行一个指标")
+        return JSONResponse({"ok": True, "rows": indicator_rows(indicators)})
 
     # -- 校对
     async def check(request: Request) -> Response:
@@ -186,17 +217,30 @@ def create_app(*, db: Path | None = None, token: str | None = None,
         if not name.lower().endswith(".docx"):
             raise CaogaoError("只能检查 .docx 文件", file=name,
                               hint="旧版 .doc 或 .wps 请先在 Word/WPS 里“另存为” .docx")
+        with user_file(data, "草稿.docx", name) as path:
+            findings = check_document(path)
+        return page(request, "_findings.html", findings=findings, name=name)
+
+    async def check_annotated(request: Request) -> Response:
+        from caogao.checking.rules import check_document
+        from caogao.docx.annotate import annotate
+
+        data, name = await upload(request, "file")
+        if not name.lower().endswith(".docx"):
+            raise CaogaoError("只能检查 .docx 文件", file=name,
+                              hint="旧版 .doc 或 .wps 请先在 Word/WPS 里“另存为” .docx")
         folder = Path(tempfile.mkdtemp(prefix="caogao-web-"))
         try:
-            path = folder / "草稿.docx"  # never the name the browser sent
-            path.write_bytes(data)
-            findings = check_document(path)
-        except CaogaoError as exc:  # messages name the user's file, not our temporary copy
-            exc.file = name
-            raise
-        finally:
+            with user_file(data, "草稿.docx", name) as path:
+                findings = check_document(path)
+                output = annotate(path, findings, folder / "批注稿.docx")
+        except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
-        return page(request, "_findings.html", findings=findings, name=name)
+            raise
+        return FileResponse(output, filename=f"{Path(name).stem}-批注.docx",
+                            background=BackgroundTask(shutil.rmtree, folder, True),
+                            headers={"x-caogao-findings": str(len(findings))},
+                            media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
     async def upload(request: Request, field: str) -> tuple[bytes, str]:
         from starlette.formparsers import MultiPartException
@@ -257,12 +301,14 @@ def create_app(*, db: Path | None = None, token: str | None = None,
         Route("/draft/docx", download_docx, methods=["POST"]),
         Route("/draft/yaml", export_yaml, methods=["POST"]),
         Route("/draft/import", import_yaml, methods=["POST"]),
+        Route("/draft/sheet", import_sheet, methods=["POST"]),
         Route("/bank", bank_page),
         Route("/bank/search", search),
         Route("/bank/similar", similar, methods=["POST"]),
         Route("/bank/classify", classify, methods=["POST"]),
         Route("/check", check_page),
         Route("/check", check, methods=["POST"]),
+        Route("/check/annotated", check_annotated, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard)],

@@ -11,14 +11,16 @@ too.
 from __future__ import annotations
 
 import json
+import re
 
 from caogao.drafting import statwords
-from caogao.drafting.facts import Facts, SectionFacts
+from caogao.drafting.facts import Facts, Indicator, SectionFacts, Target
 from caogao.errors import CaogaoError
 
 FORM_FILE = "表单"  # how messages name the facts the form holds
 TOP_FIELDS = ("单位", "年份", "时段", "上级", "会议", "日期", "报告人")
 NUMBER_FIELDS = ("本期", "上年同期", "同比", "全年目标")
+TARGET_WAYS = ("增长", "控制在", "目标")  # 预期目标: 增长 6 → “增长6%左右”; 控制在 → “以内”; 目标 as written
 PARTS = ("工作回顾", "工作计划")
 TITLE_OPEN, TITLE_CLOSE = "【", "】"  # a 要点 line “【小标题】内容” carries its own heading
 
@@ -112,6 +114,21 @@ def form_to_yaml(form: dict) -> tuple[str, dict[int, str]]:
             names = [n.strip() for n in _str(row, "指标").replace("，", "、").replace(",", "、").split("、") if n.strip()]
             if names:
                 put(f"    指标: [{', '.join(map(_text, names))}]", f"{field}.指标")
+    targets = [(i, r) for i, r in enumerate(_rows(form, "预期目标")) if any(_str(r, k) for k in ("名称", "值", "单位"))]
+    if targets and _str(form, "时段") == "全年":  # next year's targets belong to an annual report only
+        put("预期目标:", "预期目标")
+        for i, row in targets:
+            field = f"预期目标.{i}"
+            name = _str(row, "名称")
+            put(f"  - 名称: {_text(name)}" if name else "  - 名称:", f"{field}.名称")
+            way = _str(row, "方式") if _str(row, "方式") in TARGET_WAYS else "增长"
+            value = _str(row, "值")
+            if way == "目标":
+                put(f"    目标: {_text(value)}" if value else "    目标:", f"{field}.值")
+            else:
+                put(f"    {way}: {_number(value)}" if value else f"    {way}:", f"{field}.值")
+                if _str(row, "单位"):
+                    put(f"    单位: {_text(_str(row, '单位'))}", f"{field}.单位")
     problems = _lines(_str(form, "存在问题"))
     if problems:
         put("存在问题:", "存在问题")
@@ -164,13 +181,30 @@ class FormError(Exception):
                 "where": e.where(), "full": str(e)}
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else statwords.fmt_number(value)
+def _num(value: float | None, decimals: int | None = None) -> str:
+    if value is None:
+        return ""
+    return statwords.fmt_number(value, decimals)
 
 
 def _section_row(s: SectionFacts) -> dict:
     points = [f"{TITLE_OPEN}{p.title}{TITLE_CLOSE}{p.text}" if p.title else p.text for p in s.points]
     return {"类别": s.category, "标题": s.title or "", "要点": "\n".join(points), "指标": "、".join(s.indicators)}
+
+
+def indicator_rows(indicators: list[Indicator]) -> list[dict]:
+    """The 主要指标 table's rows showing ``indicators``."""
+    return [{"名称": i.name, "单位": i.unit, "本期": _num(i.current, i.decimals), "上年同期": _num(i.last),
+             "同比": _num(i.yoy), "全年目标": _num(i.target)} for i in indicators]
+
+
+def target_row(target: Target) -> dict:
+    """A 预期目标 row from its wording: “…增长6%左右” → 增长 6 %, “…控制在5.5%以内” → 控制在, else 目标."""
+    rest = target.wording[len(target.name):] if target.wording.startswith(target.name) else target.wording
+    m = re.fullmatch(r"(增长|控制在)([+-]?\d+(?:\.\d+)?)(.*?)(左右|以内)", rest)
+    if m and (m.group(1) == "增长") == (m.group(4) == "左右"):
+        return {"名称": target.name, "方式": m.group(1), "值": m.group(2), "单位": m.group(3)}
+    return {"名称": target.name, "方式": "目标", "值": rest, "单位": ""}
 
 
 def facts_to_form(facts: Facts) -> dict:
@@ -179,9 +213,9 @@ def facts_to_form(facts: Facts) -> dict:
         "单位": facts.unit, "年份": str(facts.year), "时段": facts.period, "上级": facts.superior or "",
         "会议": facts.meeting or "", "日期": facts.date.isoformat() if facts.date else "",
         "报告人": facts.speaker or "",
-        "主要指标": [{"名称": i.name, "单位": i.unit, "本期": _num(i.current), "上年同期": _num(i.last),
-                  "同比": _num(i.yoy), "全年目标": _num(i.target)} for i in facts.indicators],
+        "主要指标": indicator_rows(facts.indicators),
         "工作回顾": [_section_row(s) for s in facts.review],
         "工作计划": [_section_row(s) for s in facts.plans],
         "存在问题": "\n".join(facts.problems),
+        "预期目标": [target_row(t) for t in facts.targets],
     }

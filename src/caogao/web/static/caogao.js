@@ -22,6 +22,53 @@ document.addEventListener("click", (ev) => {
   }
 });
 
+// File pickers: a label styled as a button, and the chosen file's name beside it.
+document.addEventListener("change", (ev) => {
+  if (ev.target.type !== "file") return;
+  const label = ev.target.closest("label.button");
+  const shown = label && label.nextElementSibling;
+  if (!shown || !shown.classList.contains("file-name")) return;
+  const file = ev.target.files[0];
+  shown.textContent = file ? `已选：${file.name}` : shown.dataset.empty;
+});
+
+// Save a fetched file under the name the server gave it.
+function saveBlob(res, blob, fallback) {
+  const cd = res.headers.get("content-disposition") || "";
+  const m = cd.match(/filename\*=UTF-8''([^;]+)/i);
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = m ? decodeURIComponent(m[1]) : fallback;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  return a.download;
+}
+
+// ------------------------------------------------------------------ 校对
+const annotateBtn = document.getElementById("do-annotate");
+if (annotateBtn) {
+  annotateBtn.addEventListener("click", async () => {
+    const input = document.getElementById("check-file");
+    const status = document.getElementById("check-status");
+    if (!input.files[0]) { status.textContent = "请先点“选择文件”选好草稿。"; return; }
+    const body = new FormData();
+    body.append("file", input.files[0]);
+    status.textContent = "正在检查并写批注……";
+    const res = await fetch("/check/annotated", {
+      method: "POST", body, headers: { "X-Caogao-Token": TOKEN, Accept: "application/json" } });
+    if (!res.ok) {
+      const type = res.headers.get("content-type") || "";
+      const err = type.includes("json") ? await res.json() : { message: await res.text() };
+      status.textContent = err.message + (err.hint ? `（建议：${err.hint}）` : "");
+      return;
+    }
+    const n = res.headers.get("x-caogao-findings") || "0";
+    const name = saveBlob(res, await res.blob(), "批注稿.docx");
+    status.textContent = `已下载：${name}（${n} 条批注）`;
+  });
+}
+
 // ------------------------------------------------------------------ 起草
 const form = document.getElementById("facts");
 if (form) draftPage();
@@ -31,12 +78,14 @@ function draftPage() {
   const TOP = ["单位", "年份", "时段", "上级", "会议", "日期", "报告人", "存在问题"];
   const IND = ["名称", "单位", "本期", "上年同期", "同比", "全年目标"];
   const SEC = ["类别", "标题", "要点", "指标"];
+  const TGT = ["名称", "方式", "值", "单位"];
+  const WAYS = { 增长: "增长×%左右", 控制在: "控制在×%以内", 目标: "照原样写" };
   const status = document.getElementById("status");
   const errorBox = document.getElementById("form-error");
   let state = load();
 
   function blank() {
-    return { 时段: "上半年", 主要指标: [{}, {}, {}], 工作回顾: [{}], 工作计划: [], seed: 0 };
+    return { 时段: "上半年", 主要指标: [{}, {}, {}], 工作回顾: [{}], 工作计划: [], 预期目标: [{}], seed: 0 };
   }
   function load() {
     try { return JSON.parse(localStorage.getItem(KEY)) || blank(); } catch (e) { return blank(); }
@@ -47,12 +96,17 @@ function draftPage() {
   }
 
   function collect() {
-    const out = { seed: state.seed || 0, 主要指标: [], 工作回顾: [], 工作计划: [] };
+    const out = { seed: state.seed || 0, 主要指标: [], 工作回顾: [], 工作计划: [], 预期目标: [] };
     for (const k of TOP) out[k] = form.querySelector(`[data-field="${k}"]`).value;
     for (const tr of form.querySelectorAll("#indicators tbody tr")) {
       const row = {};
       for (const k of IND) row[k] = tr.querySelector(`[data-key="${k}"]`).value;
       out.主要指标.push(row);
+    }
+    for (const tr of form.querySelectorAll("#targets tbody tr")) {
+      const row = {};
+      for (const k of TGT) row[k] = tr.querySelector(`[data-key="${k}"]`).value;
+      out.预期目标.push(row);
     }
     for (const part of ["工作回顾", "工作计划"]) {
       for (const div of form.querySelectorAll(`[data-part="${part}"] .section-item`)) {
@@ -69,6 +123,11 @@ function draftPage() {
     const body = form.querySelector("#indicators tbody");
     body.innerHTML = "";
     (state.主要指标 || []).forEach((row, i) => body.appendChild(indicatorRow(row, i)));
+    const targets = form.querySelector("#targets tbody");
+    targets.innerHTML = "";
+    if (!state.预期目标 || !state.预期目标.length) state.预期目标 = [{}];
+    state.预期目标.forEach((row, i) => targets.appendChild(targetRow(row, i)));
+    showTargets();
     for (const part of ["工作回顾", "工作计划"]) {
       const box = form.querySelector(`[data-part="${part}"]`);
       box.innerHTML = "";
@@ -76,23 +135,53 @@ function draftPage() {
     }
   }
 
-  function indicatorRow(row, i) {
+  // One row of an editable table: a control per key (made by ``control``), and a 删除 button.
+  function tableRow(part, keys, i, control, removeTitle) {
     const tr = document.createElement("tr");
-    for (const k of IND) {
+    for (const k of keys) {
       const td = document.createElement("td");
-      const input = document.createElement("input");
+      const input = control(k);
       input.dataset.key = k;
-      input.dataset.field = `主要指标.${i}.${k}`;
-      input.value = row[k] || "";
-      input.setAttribute("aria-label", k);
-      if (k !== "名称" && k !== "单位") input.inputMode = "decimal";
+      input.dataset.field = `${part}.${i}.${k}`;
+      if (!input.hasAttribute("aria-label")) input.setAttribute("aria-label", k);
       td.appendChild(input);
       tr.appendChild(td);
     }
     const td = document.createElement("td");
-    td.innerHTML = '<button type="button" class="small danger remove" title="删除这一行">删除</button>';
+    td.innerHTML = `<button type="button" class="small danger remove" title="${removeTitle}">删除</button>`;
     tr.appendChild(td);
     return tr;
+  }
+  function textInput(value, placeholder = "") {
+    const input = document.createElement("input");
+    input.value = value || "";
+    input.placeholder = placeholder;
+    return input;
+  }
+
+  function indicatorRow(row, i) {
+    return tableRow("主要指标", IND, i, (k) => {
+      const input = textInput(row[k]);
+      if (k !== "名称" && k !== "单位") input.inputMode = "decimal";
+      return input;
+    }, "删除这一行");
+  }
+
+  function targetRow(row, i) {
+    return tableRow("预期目标", TGT, i, (k) => {
+      if (k === "方式") {
+        const select = document.createElement("select");
+        for (const [value, text] of Object.entries(WAYS)) select.add(new Option(text, value));
+        select.value = WAYS[row[k]] ? row[k] : "增长";
+        return select;
+      }
+      const input = textInput(row[k], { 名称: "如：地区生产总值", 单位: "%" }[k] || "");
+      if (k === "值") input.setAttribute("aria-label", "数值或写法");
+      return input;
+    }, "删除这一项");
+  }
+  function showTargets() {
+    document.getElementById("targets-card").hidden = form.querySelector('[data-field="时段"]').value !== "全年";
   }
 
   function sectionItem(part, row, i) {
@@ -113,6 +202,7 @@ function draftPage() {
     const text = (ev.clipboardData || window.clipboardData).getData("text");
     if (!text.includes("\t") && !text.includes("\n")) return;
     ev.preventDefault();
+    if (!ev.target.dataset.key) return;
     const start = ev.target.closest("tr");
     const startRow = [...start.parentNode.children].indexOf(start);
     const startCol = IND.indexOf(ev.target.dataset.key);
@@ -130,7 +220,7 @@ function draftPage() {
   });
 
   form.addEventListener("input", () => save());
-  form.addEventListener("change", () => save());
+  form.addEventListener("change", () => { save(); showTargets(); });
   form.addEventListener("click", (ev) => {
     const add = ev.target.closest("[data-add]");
     const remove = ev.target.closest("button.remove");
@@ -140,7 +230,8 @@ function draftPage() {
       state[add.dataset.add].push({});
     } else {
       const tr = remove.closest("tr");
-      if (tr) state.主要指标.splice([...tr.parentNode.children].indexOf(tr), 1);
+      const list = tr && (tr.closest("#targets") ? state.预期目标 : state.主要指标);
+      if (tr) list.splice([...tr.parentNode.children].indexOf(tr), 1);
       const item = remove.closest(".section-item");
       if (item) {
         const part = item.parentNode.dataset.part;
@@ -202,23 +293,11 @@ function draftPage() {
     say(data.gaps ? `草稿已生成，还有 ${data.gaps} 处【待补充】需要填写。` : "草稿已生成，没有待补充的地方。");
   }
 
-  function filename(res, fallback) {
-    const cd = res.headers.get("content-disposition") || "";
-    const m = cd.match(/filename\*=UTF-8''([^;]+)/i);
-    return m ? decodeURIComponent(m[1]) : fallback;
-  }
   async function download(url, fallback) {
     const res = await post(url, asJson(), jsonHeaders);
     if (!res) return;
     clearErrors();
-    const blob = await res.blob();
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = filename(res, fallback);
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    say(`已下载：${a.download}`);
+    say(`已下载：${saveBlob(res, await res.blob(), fallback)}`);
   }
 
   document.getElementById("do-preview").addEventListener("click", preview);
@@ -239,6 +318,30 @@ function draftPage() {
     render();
     clearErrors();
     say(`已导入 ${file.name}。` + data.notes.join(""));
+  });
+  const sheetError = document.getElementById("sheet-error");
+  document.getElementById("do-sheet").addEventListener("change", async (ev) => {
+    const file = ev.target.files[0];
+    if (!file) return;
+    sheetError.hidden = true;
+    const body = new FormData();
+    body.append("file", file);
+    say(`正在读取 ${file.name}……`);
+    const res = await fetch("/draft/sheet", { method: "POST", body, headers: { "X-Caogao-Token": TOKEN } });
+    ev.target.value = "";
+    const type = res.headers.get("content-type") || "";
+    const data = type.includes("json") ? await res.json() : { message: await res.text() };
+    if (!res.ok) {
+      sheetError.textContent = data.message + (data.hint ? `\n建议：${data.hint}` : "");
+      sheetError.hidden = false;
+      say("");
+      return;
+    }
+    save();
+    state.主要指标 = data.rows;
+    render();
+    save();
+    say(`已从 ${file.name} 读入 ${data.rows.length} 个指标，原来表格里的指标已替换。`);
   });
   document.getElementById("do-clear").addEventListener("click", () => {
     if (!confirm("清空表单里填写的全部内容？（建议先“导出事实文件”留个底）")) return;
