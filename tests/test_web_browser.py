@@ -58,6 +58,9 @@ def browser():
 def page(browser):
     context = browser.new_context(accept_downloads=True, locale="zh-CN", viewport={"width": 1280, "height": 900})
     pg = context.new_page()
+    # the first search or classification loads the segmenter in the server: on a loaded
+    # machine that takes seconds, not the 30 s Playwright allows by default at the most
+    pg.set_default_timeout(120_000)
     yield pg
     context.close()
 
