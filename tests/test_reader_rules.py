@@ -145,3 +145,18 @@ def test_a_year_summary_as_the_first_line_is_the_title():
     assert report.title == "2023年工作总结" and not report.title_derived
     assert [s.heading for p in report.parts for s in p.sections] == ["提劲赶超，构建高质量发展新格局",
                                                                       "精准施策，打造宜居宜业新环境"]
+
+
+def test_first_level_headings_run_into_their_body_end_at_their_first_sentence():
+    text = ("政府工作报告\n各位代表：\n现在，我代表县人民政府向大会报告工作，请予审议。\n2023年工作回顾\n过去一年，全县经济稳中有进。\n"
+            "一、坚持创新驱动，加快发展新动能。全县研发投入增长15%，新增高新技术企业10家。\n"
+            "二、坚持绿色发展，建设美丽新家园！完成造林1万亩，空气质量优良天数达到300天。\n"
+            "二、2024年重点工作\n（一）乡村振兴稳步推进。全县粮食总产达到30万吨，新建高标准农田2万亩。\n"
+            "（二）城乡面貌持续改善。新建道路10公里，改造老旧小区20个。\n")
+    report = read(text)
+    review = next(p for p in report.parts if p.name == "回顾")
+    plan = next(p for p in report.parts if p.name == "计划")
+    assert [(s.heading, s.text[:6]) for s in review.sections] == [("坚持创新驱动，加快发展新动能", "全县研发投入"),
+                                                                   ("坚持绿色发展，建设美丽新家园", "完成造林1万")]
+    assert [(s.heading, s.text[:6]) for s in plan.sections] == [("乡村振兴稳步推进", "全县粮食总产"),
+                                                                 ("城乡面貌持续改善", "新建道路10")]
