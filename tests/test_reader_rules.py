@@ -160,3 +160,20 @@ def test_first_level_headings_run_into_their_body_end_at_their_first_sentence():
                                                                    ("坚持绿色发展，建设美丽新家园", "完成造林1万")]
     assert [(s.heading, s.text[:6]) for s in plan.sections] == [("乡村振兴稳步推进", "全县粮食总产"),
                                                                  ("城乡面貌持续改善", "新建道路10")]
+
+
+def test_part_headings_and_title_in_traditional_characters_are_recognised():
+    text = ("某區政府工作報告\n各位代表：\n現在，我代表區人民政府向大會報告工作，請予審議。\n"
+            "第一部分 過去五年工作回顧\n過去五年，全區經濟穩中有進。\n"
+            "（一）堅持項目為王，發展後勁持續增強。全年實施重點項目30個。\n"
+            "（二）堅持生態優先，城鄉環境明顯改善。完成造林1萬畝。\n"
+            "存在的問題\n我們也清醒看到，發展不平衡的問題仍然突出。\n"
+            "二、今年政府工作任務\n（一）聚焦產業升級，推動經濟量質齊升。做強主導產業。\n"
+            "（二）聚焦民生改善，增進群眾福祉。辦好十件實事。\n")
+    report = read(text)
+    assert report.title == "某區政府工作報告" and not report.title_derived
+    got = parts(report)
+    assert [(name, heading) for name, heading, _ in got] == [
+        ("开场", ""), ("回顾", "過去五年工作回顧"), ("存在问题", "存在的問題"), ("计划", "今年政府工作任務")]
+    assert got[1][2] == ["堅持項目為王，發展後勁持續增強", "堅持生態優先，城鄉環境明顯改善"]
+    assert got[3][2] == ["聚焦產業升級，推動經濟量質齊升", "聚焦民生改善，增進群眾福祉"]

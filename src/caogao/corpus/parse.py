@@ -69,6 +69,14 @@ _NUMBERED_PARTS = (
     ("附件", re.compile(r"^()((?:附件|附表|附录)[\d一二三四五六七八九十]*(?:[：:].{0,30})?|名词解释|注释|名词注释)[：:]?$")),
 )
 
+# Traditional characters of part headings and titles ("第一部分 過去五年工作回顧", "存在的問題"),
+# mapped one to one only to match them: the text itself stays as written.
+_TO_SIMPLIFIED = str.maketrans(
+    "過顧劃畫務問題設體發會報計總結績經濟預標點開況強進與難實現達議對項舉規來從內時這幾個"
+    "錄註釋詞擬應屆華區縣鄉鎮東爲為義",
+    "过顾划划务问题设体发会报计总结绩经济预标点开况强进与难实现达议对项举规来从内时这几个"
+    "录注释词拟应届华区县乡镇东为为义")
+
 _BARE_ADDRESS = re.compile(rf"^{ADDRESS}(?:[，、]{ADDRESS})*[！!，：:。]?$")
 _SALUTATION = re.compile(rf"^{ADDRESS}(?:[，、]{ADDRESS})*[：:]")
 _OPENING = re.compile(r"我代表.{0,20}(?:报告|汇报)|报告如下|汇报如下|予以审议|请予审议")
@@ -174,17 +182,18 @@ def _mend(paras: list[str]) -> list[str]:
 
 
 def _part_heading(p: str) -> _PartHeading | None:
+    simple = p.translate(_TO_SIMPLIFIED)  # same length: spans in it are spans in p
     for name, pattern in _PART_HEADINGS:
-        m = pattern.match(p)
+        m = pattern.match(simple)
         if m:
             rest = p[m.end():].strip()
             if rest and not m.group(1):  # a sentence that happens to start this way
                 continue
-            return _PartHeading(name, m.group(2), rest)
+            return _PartHeading(name, p[m.start(2):m.end(2)], rest)
     for name, pattern in _NUMBERED_PARTS:
-        m = pattern.match(p)
+        m = pattern.match(simple)
         if m:
-            return _PartHeading(name, m.group(2), "")
+            return _PartHeading(name, p[m.start(2):m.end(2)], "")
     return None
 
 
@@ -193,7 +202,7 @@ def _is_front_matter(p: str) -> bool:
 
 
 def _is_title(p: str) -> bool:
-    return (len(p) <= 50 and bool(_TITLE_WORDS.search(p)) and not re.search(r"[。，；！？：]", p)
+    return (len(p) <= 50 and bool(_TITLE_WORDS.search(p.translate(_TO_SIMPLIFIED))) and not re.search(r"[。，；！？：]", p)
             and not _NUMBERED.match(p) and _part_heading(p) is None)
 
 
