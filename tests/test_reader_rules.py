@@ -177,3 +177,14 @@ def test_part_headings_and_title_in_traditional_characters_are_recognised():
         ("开场", ""), ("回顾", "過去五年工作回顧"), ("存在问题", "存在的問題"), ("计划", "今年政府工作任務")]
     assert got[1][2] == ["堅持項目為王，發展後勁持續增強", "堅持生態優先，城鄉環境明顯改善"]
     assert got[3][2] == ["聚焦產業升級，推動經濟量質齊升", "聚焦民生改善，增進群眾福祉"]
+
+
+def test_numbering_that_restarts_under_unnumbered_headings_is_the_second_level():
+    text = ("政府工作报告\n各位代表：\n现在，我代表县人民政府向大会报告工作，请予审议。\n2023年工作回顾\n过去一年，全县经济稳中有进。\n"
+            "经济发展量质齐升\n一、科技投入加大。研发投入增长15%，新增企业10家。\n二、人才集聚加快。引进人才100名。\n"
+            "城乡面貌焕然一新\n一、生态修复推进。完成造林1万亩。\n二、污染防治见效。优良天数300天。\n"
+            "2024年工作安排\n（一）聚焦产业升级。做强主导产业。\n（二）聚焦民生改善。办好十件实事。\n")
+    review = next(p for p in read(text).parts if p.name == "回顾")
+    assert review.text == "过去一年，全县经济稳中有进。"
+    assert [(s.heading, [c.heading for c in s.children]) for s in review.sections] == [
+        ("经济发展量质齐升", ["科技投入加大", "人才集聚加快"]), ("城乡面貌焕然一新", ["生态修复推进", "污染防治见效"])]

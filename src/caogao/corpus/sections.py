@@ -66,7 +66,13 @@ def read_sections(paras: list[str]) -> tuple[str, list[Section]]:
     """Part text (总述, 指标段) and first-level sections with their units."""
     marks = [mark(p) for p in paras]
     counts = Counter(m.kind for m in marks if m and not _highlight(m))
-    if counts[H1] or counts[H2] or counts[DASH]:
+    heads = _restart_heads(marks)
+    if heads:
+        # Each run of "一、二、" / "（一）（二）" starts again under an unnumbered heading of its
+        # own: those headings are the first level, the numbered paragraphs their units.
+        marks = [m if i in heads or (m and m.kind != SHORT) else None for i, m in enumerate(marks)]
+        counts = Counter({SHORT: len(heads)})
+    elif counts[H1] or counts[H2] or counts[DASH]:
         # A short paragraph among numbered headings is prose, not a heading.
         marks = [None if m and m.kind == SHORT else m for m in marks]
         counts.pop(SHORT, None)
@@ -78,7 +84,7 @@ def read_sections(paras: list[str]) -> tuple[str, list[Section]]:
     child: Section | None = None
     demoted = False  # after a lone higher heading ("三、加强政府自身建设"), top-kind ones are its units
     for p, m in zip(paras, marks):
-        if m and not _highlight(m) and (m.kind < top or (m.kind == top and not demoted)):
+        if m and not _highlight(m) and ((m.kind < top and not heads) or (m.kind == top and not demoted)):
             demoted = demoted or m.kind < top
             heading, body = _split_heading(m.content, m.kind)
             section = Section(heading=heading, level=1, marker=m.marker)
@@ -98,6 +104,19 @@ def read_sections(paras: list[str]) -> tuple[str, list[Section]]:
             _add_body(sections[-1], p)
             child = sections[-1].children[-1] if len(sections[-1].children) > before else None
     return "\n".join(text), sections
+
+
+def _restart_heads(marks: list[Mark | None]) -> set[int]:
+    """The short unnumbered paragraphs standing right before every "一、" (or "（一）") of a part
+    whose numbering starts again at one; empty unless there are two such runs at least and each
+    one has such a heading."""
+    kind = next((k for k in (H1, H2) if any(m and m.kind == k for m in marks)), None)
+    if kind is None:
+        return set()
+    firsts = [i for i, m in enumerate(marks) if m and m.kind == kind and to_int(m.marker.strip("（）、")) == 1]
+    heads = {i - 1 for i in firsts if i and marks[i - 1] and marks[i - 1].kind == SHORT
+             and not marks[i - 1].para.endswith(("。", "！", "？"))}  # a sentence is no heading
+    return heads if len(firsts) >= 2 and len(heads) == len(firsts) else set()
 
 
 def _highlight(m: Mark) -> bool:
