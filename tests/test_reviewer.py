@@ -156,3 +156,12 @@ def test_check_finds_what_a_reviewer_sends_back_and_no_false_alarm():
     clean = [("Title", "2023年上半年白沙乡政府工作报告"),
              ("Normal", "上半年，全乡坚持以习近平新时代中国特色社会主义思想为指导，重点抓好以下两方面工作。")]
     assert check_paragraphs(clean, facts=facts) == []
+
+
+def test_no_heading_or_lead_sentence_is_said_twice_in_a_draft(drafts):
+    # a review and a plan headed alike, or one strand opening both skeletons, reads as a copy
+    for (name, seed), (_, blocks, _) in drafts.items():
+        heads = [b.text.split("、", 1)[-1] for b in blocks if b.kind == "heading1"]
+        leads = [b.lead for b in blocks if b.lead]
+        assert len(heads) == len(set(heads)), (name, seed, heads)
+        assert len(leads) == len(set(leads)), (name, seed, leads)

@@ -105,6 +105,7 @@ class Picker:
     year: int = 0
     when: tuple[int, int] | None = None  # when the report is given: dated formulations are judged by it
     notes: list[str] = field(default_factory=list)  # what the user should know about the choices
+    used: set[str] = field(default_factory=set)  # headings and leads already in the draft: none said twice
     foreign: tuple[str, ...] = ()  # words of another level (全镇 in a 乡's report): never lent
 
     def _texts(self, section: str) -> list[tuple[str, bool]]:
@@ -165,7 +166,7 @@ class Picker:
                   and fits(h.text, section)]
         # this part's, else the other's (a plan strand 加强作风建设 reads as well looking back)
         pool = [h.text.rstrip("。") for h in ([h for h in usable if _heading_part(h) in (part, None)] or usable)]
-        pool = list(dict.fromkeys(pool))[:TOP_K * 3]
+        pool = [t for t in dict.fromkeys(pool) if t not in self.used][:TOP_K * 3]
         self.rng.shuffle(pool)
         out: list[str] = []
         for text in pool:
@@ -173,6 +174,7 @@ class Picker:
                 out.append(text)
             if len(out) == n:
                 break
+        self.used.update(out)
         return out
 
     def figure_labels(self, section: str, n: int = 6) -> list[str]:
@@ -244,7 +246,8 @@ class Picker:
         taken = {_lead(o) for o in out if o}
         for i in need:
             cat = categories[i]
-            fitting = [h for h in pools[cat] if _lead(h.text) not in taken]
+            # not a heading this part or the other already has (a review and a plan headed alike)
+            fitting = [h for h in pools[cat] if _lead(h.text) not in taken and h.text not in self.used]
             exact = [h for h in fitting if shape and _coarse_shape(h.shape) == shape]
             same = ([h for h in exact if breaks(h.text) == mark]
                     or [h for h in fitting if mark is not None and breaks(h.text) == mark] or exact)
@@ -258,6 +261,7 @@ class Picker:
             h = self.rng.choice((office or pick)[:TOP_K])
             out[i] = fill_slots(h.text, self.values) or ""
             taken.add(_lead(h.text))
+            self.used.add(h.text)
         return [strip_end(o) if o else placeholder(f"{categories[i]}方面的小标题") for i, o in enumerate(out)]
 
 
