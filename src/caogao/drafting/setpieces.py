@@ -156,6 +156,8 @@ def section_clause(ind) -> str:
     clause = statwords.indicator_clause(ind)
     if ind.is_rate:
         return clause.replace(ind.name, f"{ind.name}为", 1)
+    if "人均" in ind.name:  # a level reached, not a task done: 人均可支配收入达到11860元
+        return clause.replace(ind.name, f"{ind.name}达到", 1)
     if statwords.is_money(ind.unit) and not ind.name.startswith(("新增", "实现", "完成", "引进", "签约")):
         return "完成" + clause
     return clause
