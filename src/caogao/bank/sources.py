@@ -88,60 +88,27 @@ def _namespace() -> str:
     return f"reports/{code_digest('corpus.parse', 'corpus.sections', 'corpus.clean', 'corpus.report', 'corpus.files', 'corpus.decode', 'corpus.docx_in', 'bank.sources')}"
 
 
-class _Texts:
-    """A report's part, section and heading texts as spans of its own text, where they are one.
-
-    They nearly always are: stored as spans, a parsed report is a third of
-    its text three times over, and reads and decodes in a third of the time.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text, self._at = text, 0
-
-    def span(self, part: str) -> str | list[int]:
-        if not part:
-            return part
-        at = self.text.find(part, self._at)  # they come in order
-        if at < 0:
-            at = self.text.find(part)
-        if at < 0:
-            return part
-        self._at = at
-        return [at, at + len(part)]
-
-    def of(self, value: str | list[int]) -> str:
-        return value if isinstance(value, str) else self.text[value[0]:value[1]]
+def _section_to(s: Section) -> list:
+    return [s.heading, s.level, s.text, s.marker, [_section_to(c) for c in s.children]]
 
 
-def _section_to(s: Section, t: _Texts) -> list:
-    return [t.span(s.heading), s.level, t.span(s.text), s.marker, [_section_to(c, t) for c in s.children]]
-
-
-def _section_from(d: list, t: _Texts) -> Section:
+def _section_from(d: list) -> Section:
     heading, level, text, marker, children = d
-    return Section(t.of(heading), level, t.of(text), marker, [_section_from(c, t) for c in children])
+    return Section(heading, level, text, marker, [_section_from(c) for c in children])
 
 
 def encode(reports: list[Report]) -> str:
-    out = []
-    for r in reports:
-        t = _Texts(r.text)
-        out.append([r.id, r.title, r.title_derived, r.file, r.year, r.period, r.text,
-                    [[p.name, t.span(p.heading), t.span(p.text), [_section_to(s, t) for s in p.sections]]
-                     for p in r.parts]])
-    return json.dumps(out, ensure_ascii=False)
+    return json.dumps([[r.id, r.title, r.title_derived, r.file, r.year, r.period, r.text,
+                        [[p.name, p.heading, p.text, [_section_to(s) for s in p.sections]] for p in r.parts]]
+                       for r in reports], ensure_ascii=False)
 
 
 def decode(value: str) -> list[Report] | None:
     """Reports from ``encode``'s text; None when the text is damaged."""
     try:
-        out = []
-        for rid, title, derived, file, year, period, text, parts in json.loads(value):
-            t = _Texts(text)
-            out.append(Report(rid, title, derived, file, year, period, text,
-                              [Part(n, t.of(h), t.of(pt), [_section_from(s, t) for s in secs])
-                               for n, h, pt, secs in parts]))
-        return out
+        return [Report(rid, title, derived, file, year, period, text,
+                       [Part(n, h, pt, [_section_from(s) for s in secs]) for n, h, pt, secs in parts])
+                for rid, title, derived, file, year, period, text, parts in json.loads(value)]
     except (ValueError, TypeError, IndexError):
         return None
 

@@ -175,7 +175,7 @@ def _model_key(texts: list[str], labels: list[str], weights: list[float]) -> str
     from caogao.bank.cache import package_version
     from caogao.text.segment import segmenter_id
 
-    sklearn = package_version("scikit-learn", "sklearn")
+    sklearn = package_version("scikit-learn")
     given = [SectionClassifier().params(), segmenter_id(), sklearn, texts, labels, weights]
     return hashlib.blake2b(json.dumps(given, ensure_ascii=False).encode("utf-8", "surrogatepass"),
                            digest_size=16).hexdigest()
@@ -229,7 +229,7 @@ def fitted_on(texts: list[str], labels: list[str], weights: list[float]) -> dict
     name = segmenter.split("-")[0]
     return {"rows": hashlib.blake2b(rows.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest(),
             "segmenter": segmenter,
-            "packages": {name: package_version(name, name), "scikit-learn": package_version("scikit-learn", "sklearn")}}
+            "packages": {name: package_version(name), "scikit-learn": package_version("scikit-learn")}}
 
 
 def ship_model(corpus: Sequence[str | os.PathLike] | None = None) -> "os.PathLike":

@@ -15,14 +15,13 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from caogao.bank.cache import memory
 from caogao.text.postag import Tagged, tag, tagger_id
 from caogao.text.segment import SLOT_RE
 
 
 def remembered_clauses() -> list[str]:
     """Every clause this process has the tags of (``make model`` ships those of the shipped corpus)."""
-    from caogao.bank.cache import memory
-
     return list(memory("pos"))
 
 
@@ -35,29 +34,12 @@ def _decode_tags(value: str) -> Tagged:
     return tuple((w, f, int(n)) for w, f, n in (line.split("\t") for line in value.split("\n"))) if value else ()
 
 
-def _tag_missing(missing: list[str]) -> dict[str, Tagged]:
-    """Tag clauses known nowhere, and keep their tags in the build cache."""
-    from caogao.bank.cache import default_cache
+def _tags_of(clauses: Iterable[str]) -> dict[str, Tagged]:
+    """The tags of ``clauses``: remembered, else from the build cache, else jieba's (then kept)."""
+    from caogao.bank.cache import cached
 
-    new = {c: tag(c) for c in missing}
-    default_cache().put_many(f"pos/{tagger_id()}", {c: _encode_tags(t) for c, t in new.items()})
-    return new
-
-
-def _ensure_tags(clauses: Iterable[str]) -> None:
-    from caogao.bank.cache import cached, memory
-
-    cached(f"pos/{tagger_id()}", clauses, _tag_missing, decode=_decode_tags, memo=memory("pos"), store=False)
-
-
-def _clause_tags(clause: str) -> Tagged:
-    from caogao.bank.cache import memory
-
-    tags = memory("pos").get(clause)
-    if tags is None:
-        _ensure_tags([clause])
-        tags = memory("pos").get(clause)
-    return tags if tags is not None else tag(clause)
+    return cached(f"pos/{tagger_id()}", clauses, lambda new: {c: tag(c) for c in new},
+                  encode=_encode_tags, decode=_decode_tags, memo=memory("pos"))
 
 
 # ------------------------------------------------------------------ names
@@ -80,12 +62,14 @@ def _clauses(text: str) -> list[str]:
 
 def prefetch_names(texts: Iterable[str]) -> None:
     """Tag, in one batch, every clause ``names_in`` will read in ``texts`` (build cache, else jieba)."""
-    _ensure_tags(c for t in texts for c in _clauses(t))
+    _tags_of(c for t in texts for c in _clauses(t))
 
 
 def _names(clause: str) -> list[tuple[str, int]]:
     """(name, its dictionary frequency or -1) found in one clause."""
-    tags = _clause_tags(clause)
+    tags = memory("pos").get(clause)  # names_in asks of each phrase: most clauses are remembered
+    if tags is None:
+        tags = _tags_of([clause])[clause]
     out: list[tuple[str, int]] = []
     for i, (word, flag, freq) in enumerate(tags):
         prev, prev_flag, prev_freq = tags[i - 1] if i else ("", "", -1)
@@ -146,7 +130,7 @@ def _suffix_clauses(text: str) -> list[str]:
 
 def _names_of_texts(pieces: dict[str, list[str]]) -> dict[str, set[str]]:
     """The names of each text, from its ``_suffix_clauses``."""
-    _ensure_tags(c for found in pieces.values() for c in found)
+    _tags_of(c for found in pieces.values() for c in found)
     return {t: {n for clause in found for n, freq in _names(clause)
                 if (len(n) >= 3 and n.endswith(PLACE_SUFFIXES + FIRM_SUFFIXES)) or freq == -1}
             for t, found in pieces.items()}

@@ -27,7 +27,7 @@ def tagger_id() -> str:
     """Which tagger tags, with which dictionary: part of every cache key of tags or names."""
     from caogao.bank.cache import package_version
 
-    return f"jieba-{package_version('jieba', 'jieba')}-pos1-{dictionary_digest()}"
+    return f"jieba-{package_version('jieba')}-pos1-{dictionary_digest()}"
 
 
 @functools.cache
