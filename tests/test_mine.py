@@ -227,14 +227,21 @@ def test_the_superior_is_the_county_or_district_mentioned_else_the_city():
     assert superior_level("在上级党委的坚强领导下") == "县"
 
 
-def test_a_home_where_jieba_cannot_keep_its_cache_costs_no_traceback(tmp_path):
+@pytest.mark.parametrize("damage", ["folder", "garbage", "truncated"])
+def test_a_home_where_jieba_cannot_keep_its_cache_costs_no_traceback(tmp_path, damage):
     # jieba logs a traceback when it cannot write its dictionary cache (a read-only home); the
-    # cache only saves time, so the user sees nothing.
+    # cache only saves time, so the user sees nothing, and a damaged one is made again.
+    import importlib.metadata as md
+    import marshal
     import os
     import subprocess
     import sys
 
-    (tmp_path / "jieba.cache").mkdir()  # where jieba's cache file goes: unwritable, even by root
+    cache = tmp_path / f"jieba-{md.version('jieba')}.cache"  # where jieba's cache file goes
+    if damage == "folder":
+        cache.mkdir()  # unwritable, even by root
+    else:
+        cache.write_bytes(b"\x00not marshal" if damage == "garbage" else marshal.dumps(({"桂": 1}, 1))[:-3])
     code = "from caogao.text.postag import pos_tag; print(pos_tag('桂花村污水管网建成投用')[0][0])"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, CAOGAO_HOME=str(tmp_path)))

@@ -93,17 +93,27 @@ def _use_rjieba() -> bool:
 def jieba_tokenizer() -> Any:
     """jieba with our user dictionary: POS tagging and word frequencies, and words without rjieba.
 
-    jieba keeps its prefix dictionary in a cache file under ``home()`` (a load
-    of 0.5 s instead of 1 s); an unwritable home only costs that file.
+    jieba keeps its prefix dictionary in a cache file, here under ``home()`` and named by
+    jieba's version (an unwritable home only costs that file). The file is read whole and
+    unmarshalled from memory: 0.18 s, where jieba's own load, piece by piece from the file,
+    takes 0.56 s, a third of a rebuild after a report naming new villages (``make bench``).
     """
+    import marshal
+
     import jieba
+
+    from caogao.bank.cache import package_version
 
     tok = jieba.Tokenizer()
     with contextlib.suppress(OSError):
         home().mkdir(parents=True, exist_ok=True)
-        tok.tmp_dir, tok.cache_file = str(home()), "jieba.cache"
+        tok.tmp_dir, tok.cache_file = str(home()), f"jieba-{package_version('jieba')}.cache"
+    with contextlib.suppress(OSError, ValueError, TypeError, EOFError):
+        freq, total = marshal.loads((home() / tok.cache_file).read_bytes())
+        if isinstance(freq, dict) and isinstance(total, int):
+            tok.FREQ, tok.total, tok.initialized = freq, total, True
     with quiet_jieba():
-        tok.initialize()
+        tok.initialize()  # builds the dictionary and writes the file, unless it was read
         tok.load_userdict(str(data_dir() / "userdict.txt"))
     return tok
 
