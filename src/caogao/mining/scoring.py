@@ -35,16 +35,13 @@ def local_terms(units: list[Unit], words: "Words", candidates: set[str]) -> set[
 
 def one_report_terms(units: list[Unit], words: "Words", candidates: set[str]) -> set[str]:
     """Those of ``candidates`` that one report alone uses (a corpus of one report has none)."""
-    first: dict[str, str] = {}
-    shared: set[str] = set()
-    reports = set()
+    used: dict[str, set[str]] = defaultdict(set)  # report id → its words
     for u, text in zip(units, words.texts):
-        rid = u.report.id
-        reports.add(rid)
-        for t in candidates.intersection(words.of[text]):
-            if first.setdefault(t, rid) != rid:
-                shared.add(t)
-    return set(first) - shared if len(reports) > 1 else set()
+        used[u.report.id].update(words.of[text])
+    reports: Counter = Counter()  # term → how many reports use it
+    for found in used.values():
+        reports.update(candidates.intersection(found))
+    return {t for t, n in reports.items() if n == 1} if len(used) > 1 else set()
 
 
 class Words:
