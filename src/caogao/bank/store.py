@@ -320,8 +320,7 @@ def write_bank(db: str | os.PathLike, mined: Any, reports: Sequence[Any] = (), *
             c.executemany("INSERT INTO places VALUES (?,?,?,?)", ((i, *key) for key, i in places.items()))
             c.executemany("INSERT INTO keywords VALUES (?,?,?)", [
                 (sec, i, w) for sec, words in mined.keywords.items() for i, w in enumerate(words)])
-            model = getattr(mined, "model_text", "") or json.dumps(mined.model, ensure_ascii=False)
-            c.execute("INSERT INTO model VALUES (1, ?)", (model,))
+            c.execute("INSERT INTO model VALUES (1, ?)", (json.dumps(mined.model, ensure_ascii=False),))
             c.executescript(_INDEXES)  # commits the rows, unsynced: nobody reads the file before its rename
             c.execute("PRAGMA synchronous=FULL")  # the last commit, and whoever opens it next, not OFF
             meta = {"built": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "caogao": __version__, **(meta or {})}

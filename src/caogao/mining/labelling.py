@@ -269,56 +269,53 @@ class Labelling:
     """
 
     def __init__(self, units: list, *, refit: bool = False) -> None:
-        from caogao.bank.cache import default_cache
-
         texts, labels, weights = corpus_training_set(units)
         if len(set(labels)) < 2:
             raise ValueError("need at least two classes to fit")
         self._open = [u for u in units if u.label is None]
         pasted = {key: unit_text(*key) for key in dict.fromkeys((u.heading, u.body) for u in self._open)}
         self._texts = [pasted[u.heading, u.body] for u in self._open]
+        self._rows = (texts, labels, weights)
         self.key = _model_key(texts, labels, weights)
         self._corpus = hashlib.blake2b("\n".join(sorted({u.report.id for u in units})).encode(),
                                        digest_size=16).hexdigest()
-        cache = default_cache()
-        self.weights_text: str | None = None  # the weights as the bank stores them, when at hand
-        self.weights = self._cached(cache, self.key)
         self.reused: float | None = None  # the training rows' drift from a reused model's
-        self._rows = (texts, labels, weights)
-        self._fit = False  # fitted when label() needs the weights
-        if self.weights is None and not refit:
-            self.weights = shipped_model(self.key)
-            if self.weights is not None:  # as if fitted here, for later builds to reuse
-                cache.put("model-rows", self.key, _encode_rows(*self._rows))
-                cache.put("model-latest", self._corpus, self.key)
-        if self.weights is None and not refit:
-            latest = cache.get("model-latest", self._corpus) or ""
-            share = drift(cache.get("model-rows", latest), texts, labels, weights)
-            if share <= MODEL_DRIFT:
-                self.weights = self._cached(cache, latest) or shipped_model(latest)
-                self.reused = share if self.weights is not None else None
-        self._fit = self.weights is None
+        self.weights = self._known(refit)
+        self._fit = self.weights is None  # fitted when label() needs the weights
 
-    def _cached(self, cache, key: str) -> dict | None:
-        """The weights the cache keeps under ``key``, and their text (a build writes it to the
-        bank as it is: dumping the 1.3 MB of the 10 MB corpus's model again took 0.03 s)."""
-        text = cache.get("model", key)
-        weights = _load_weights(text)
-        if weights is not None:
-            self.weights_text = text
+    def _known(self, refit: bool) -> dict | None:
+        """A model that needs no fit: the one fitted on these very rows before, else (unless
+        ``refit``) the shipped one, else the last one of this corpus if its rows drifted by at
+        most ``MODEL_DRIFT`` (``reused`` says by how much)."""
+        from caogao.bank.cache import default_cache
+
+        cache = default_cache()
+        weights = _load_weights(cache.get("model", self.key))
+        if weights is None and not refit:
+            weights = shipped_model(self.key)
+            if weights is not None:  # as if fitted here, for later builds to reuse
+                self._remember(cache)
+        if weights is None and not refit:
+            latest = cache.get("model-latest", self._corpus) or ""
+            share = drift(cache.get("model-rows", latest), *self._rows)
+            if share <= MODEL_DRIFT:
+                weights = _load_weights(cache.get("model", latest)) or shipped_model(latest)
+                self.reused = share if weights is not None else None
         return weights
+
+    def _remember(self, cache) -> None:
+        """Keep this corpus's training rows and model key, for the next build to measure its drift."""
+        cache.put("model-rows", self.key, _encode_rows(*self._rows))
+        cache.put("model-latest", self._corpus, self.key)
 
     def _fitted(self) -> dict:
         from caogao.bank.cache import default_cache
 
         if self._fit:
-            weights, self._fit = fit_weights(*self._rows), False
+            self.weights, self._fit = fit_weights(*self._rows), False
             cache = default_cache()
-            self.weights_text = json.dumps(weights, ensure_ascii=False)
-            cache.put("model", self.key, self.weights_text)
-            cache.put("model-rows", self.key, _encode_rows(*self._rows))
-            cache.put("model-latest", self._corpus, self.key)
-            self.weights = weights
+            cache.put("model", self.key, json.dumps(self.weights, ensure_ascii=False))
+            self._remember(cache)
         assert self.weights is not None
         return self.weights
 

@@ -67,7 +67,6 @@ class Mined:
     model: dict                        # SectionClassifier.to_weights() fitted on all
     labels: dict[str, str]             # unit path → type
     classifier: dict = field(default_factory=dict)  # how the model came: fitted, or reused (drift)
-    model_text: str = ""               # ``model`` as JSON, when the build had it at hand
     places: list[Source] = field(default_factory=list)  # every source, once: Phrase.place_ids index it
 
 
@@ -363,7 +362,7 @@ def mine(reports: list[Report], *, progress: Progress | None = None, refit: bool
     classifier = ({"reused": True, "training_rows_changed": round(labelling.reused, 6)}
                   if labelling.reused is not None else {"reused": False})
     return Mined(phrases=phrases, keywords=keywords, model=labelling.weights,
-                 model_text=labelling.weights_text or "", places=places,
+                 places=places,
                  labels={u.path: u.label or "" for u in units}, classifier=classifier)
 
 
