@@ -232,25 +232,14 @@ def fitted_on(texts: list[str], labels: list[str], weights: list[float]) -> dict
             "packages": {name: package_version(name), "scikit-learn": package_version("scikit-learn")}}
 
 
-def ship_model(corpus: Sequence[str | os.PathLike] | None = None) -> "os.PathLike":
-    """Fit the classifier on the shipped corpus and write it into the package's data folder,
-    in place of the one shipped before. Run after changing the corpus, the user dictionary,
-    the classifier or the labelling rules, or upgrading scikit-learn or rjieba."""
-    from caogao.paths import data_dir
+def model_to_ship() -> tuple[str, dict]:
+    """The classifier fitted on the shipped corpus, as ``make model`` ships it: (file name, content)."""
     from caogao.corpus.parse import load_corpus
     from caogao.mining.units import units_of
 
-    reports, _ = load_corpus(corpus)
-    units = [u for r in reports for u in units_of(r)]
-    rows = corpus_training_set(units)
-    weights = fit_weights(*rows)
-    for old in data_dir().glob("model-*.json.gz"):
-        old.unlink()
-    target = data_dir() / f"model-{_model_key(*rows)}.json.gz"
-    text = json.dumps({"fitted_on": fitted_on(*rows), "weights": weights}, ensure_ascii=False, separators=(",", ":"))
-    with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
-        f.write(text.encode("utf-8"))  # no time stamp: the same model gives the same file
-    return target
+    reports, _ = load_corpus()
+    rows = corpus_training_set([u for r in reports for u in units_of(r)])
+    return f"model-{_model_key(*rows)}.json.gz", {"fitted_on": fitted_on(*rows), "weights": fit_weights(*rows)}
 
 
 class Labelling:

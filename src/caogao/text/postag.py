@@ -72,7 +72,8 @@ def jieba_tags(text: str) -> Tagged:
     return tuple((w, f, freq.get(w, -1)) for w, f in pos_tag(text))
 
 
-def _shipped_path():
+def tags_file() -> "os.PathLike":
+    """Where the shipped tags of this tagger are (``make model`` writes them)."""
     import hashlib
 
     from caogao.paths import data_dir
@@ -88,24 +89,6 @@ def shipped_tags() -> dict[str, Tagged]:
     import json
 
     with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
-        with gzip.open(_shipped_path(), "rt", encoding="utf-8") as f:
+        with gzip.open(tags_file(), "rt", encoding="utf-8") as f:
             return {clause: tuple((w, fl, int(n)) for w, fl, n in tags) for clause, tags in json.load(f).items()}
     return {}
-
-
-def ship_tags(clauses) -> "os.PathLike":
-    """Tag ``clauses`` with jieba and write them as the shipped tags, in place of those shipped before."""
-    import gzip
-    import json
-
-    from caogao.paths import data_dir
-
-    tags = {c: [list(t) for t in jieba_tags(c)] for c in sorted(set(clauses))}
-    for old in data_dir().glob("tags-*.json.gz"):
-        old.unlink()
-    target = _shipped_path()
-    text = json.dumps(tags, ensure_ascii=False, separators=(",", ":"))
-    with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as f:
-        f.write(text.encode("utf-8"))  # no time stamp: the same tags give the same file
-    shipped_tags.cache_clear()
-    return target
