@@ -95,7 +95,7 @@ class Report:
     period: str             # "上半年" | "全年"
     text: str               # the whole cleaned text of this report
     parts: list[Part] = field(default_factory=list)
-    # a short name for ``text`` in the build cache, set by corpus_cache.load (the file's content
+    # a short name for ``text`` in the build cache, set by bank.sources.load (the file's content
     # key, the parser's version, the report's place in the file); "" when not known
     text_key: str = field(default="", compare=False, repr=False)
 
