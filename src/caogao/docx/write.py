@@ -84,9 +84,13 @@ def _add_text(paragraph: Paragraph, text: str, style_id: str | None = None) -> N
     text, pos = clean(text), 0
 
     def run(piece: str):
-        r = paragraph.add_run(piece)
+        r = paragraph.add_run()
         if style_id is not None:
             r._r.style = style_id
+        if "\t" in piece or "\n" in piece or "\r" in piece:
+            r.text = piece  # a tab and a line break are elements of their own
+        else:  # the one <w:t> that setting ``r.text`` writes, without its character-by-character parse (2 ms a draft)
+            r.add_text(piece)
         return r
 
     for m in PLACEHOLDER_RE.finditer(text):
