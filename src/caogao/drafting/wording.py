@@ -69,8 +69,9 @@ SALUTATION_RE = re.compile(r"^各位[^。！？]*?[：！]\s*")
 
 _LEAD_END = re.compile(r"[、，,：:]")
 # A figure template's counted thing: the words before a slot (签约项目{数量}个 → 签约项目数).
-_LABEL_RE = re.compile(r"([\u4e00-\u9fff]{2,9})\{(数量|金额|面积|长度)\}")
-_LABEL_TRIM = re.compile(r"^.*?(?:累计|共计|全年|其中|共|新增(?=.{3}))|(?:达到|达|为|超过|突破|约|近|总计|完成)$")
+# Patterns, compiled (by ``re``) when a section without points first needs them: 0.8 ms otherwise.
+_LABEL = r"([\u4e00-\u9fff]{2,9})\{(数量|金额|面积|长度)\}"
+_LABEL_TRIM = r"^.*?(?:累计|共计|全年|其中|共|新增(?=.{3}))|(?:达到|达|为|超过|突破|约|近|总计|完成)$"
 _LABEL_SUFFIX = {"数量": "数", "金额": "额", "面积": "面积", "长度": "长度"}
 # What a heading that reports results says (生态环境质量持续向好, 民生保障和社会事业长足进步).
 _CLAIM_RE = re.compile(r"成效|成果|进步|向好|有力|显著|明显|提升|增强|厚实|殷实|更加|更具|更为|不断|稳步|"
@@ -196,8 +197,8 @@ class Picker:
             return []
         counts: Counter = Counter()
         for h in self._phrases(section, "figure", generic_only=False):
-            for m in _LABEL_RE.finditer(h.text):
-                label = _LABEL_TRIM.sub("", m.group(1))
+            for m in re.finditer(_LABEL, h.text):
+                label = re.sub(_LABEL_TRIM, "", m.group(1))
                 if 3 <= len(label) <= 7 and label[0] not in _FUNCTION_CHARS \
                         and not any(w in label for w in self.foreign + (self.values.get("全域") or "\0",)):
                     suffix = _LABEL_SUFFIX[m.group(2)]
