@@ -4,7 +4,6 @@
 # evaluating them from strings took 1.9 ms of every command.
 
 import difflib
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -103,6 +102,8 @@ def _label(section: "Section") -> str:
 
 def _pad(text: str, width: int) -> str:
     """Left-align in a terminal, where a Chinese character takes two columns."""
+    import unicodedata  # here: the other commands never need it (0.2 ms)
+
     shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     return text + " " * max(0, width - shown)
 
