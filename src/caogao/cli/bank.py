@@ -5,7 +5,8 @@ imported inside the commands so ``caogao --help`` stays quick; searching a
 built bank never loads jieba or scikit-learn.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: typer reads the commands' annotations, and
+# evaluating them from strings took 1.9 ms of every command.
 
 import sys
 from pathlib import Path

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 
 import typer
 from typer.core import TyperGroup
@@ -27,8 +26,9 @@ _METAVARS = {
     "<int>": "<整数>", "<integer>": "<整数>", "<int range>": "<整数>",
     "<float>": "<数>", "<float range>": "<数>", "<choice>": "<选项值>",
 }
-_METAVAR = re.compile("|".join(re.escape(m) for m in _METAVARS))
-_EXTRA = re.compile(r"\s*\[([^\[\]]+)\]$")  # "[default: 20; x>=1]" at the end of a help text
+# Patterns, compiled (by ``re``) when help is first shown: other commands never need them (0.15 ms).
+_METAVAR = "|".join(re.escape(m) for m in _METAVARS)
+_EXTRA = r"\s*\[([^\[\]]+)\]$"  # "[default: 20; x>=1]" at the end of a help text
 _EXTRA_WORDS = (
     (r"^default: (.*)$", r"默认：\1"),
     (r"^required$", "必填"),
@@ -79,7 +79,7 @@ def usage_message(message: str) -> str:
 def _help_text(text: str) -> str:
     if text == "Show this message and exit.":
         return HELP_TEXT
-    match = _EXTRA.search(text)
+    match = re.search(_EXTRA, text)
     if not match:
         return text
     parts = []
@@ -96,7 +96,7 @@ class ChineseHelpFormatter(typer.Context.formatter_class):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         for english, chinese in _USAGE_WORDS:
             args = args.replace(english, chinese)
-        args = _METAVAR.sub(lambda m: _METAVARS[m.group()], args)
+        args = re.sub(_METAVAR, lambda m: _METAVARS[m.group()], args)
         super().write_usage(prog, args, prefix=f"{_HEADINGS['Usage']}：" if prefix is None else prefix)
 
     def write_heading(self, heading: str) -> None:
@@ -104,7 +104,7 @@ class ChineseHelpFormatter(typer.Context.formatter_class):
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
         """click's two columns, measured in screen columns: a Chinese character takes two."""
-        rows = [(_METAVAR.sub(lambda m: _METAVARS[m.group()], first), _help_text(second))
+        rows = [(re.sub(_METAVAR, lambda m: _METAVARS[m.group()], first), _help_text(second))
                 for first, second in rows]
         first_col = min(max((_width(first) for first, _ in rows), default=0), col_max) + col_spacing
         text_width = max(self.width - first_col - self.current_indent, 10)
@@ -124,6 +124,8 @@ class ChineseHelpFormatter(typer.Context.formatter_class):
 
 
 def _width(text: str) -> int:
+    import unicodedata  # only for help pages (0.2 ms of every other command)
+
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 

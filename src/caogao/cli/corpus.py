@@ -1,9 +1,9 @@
 """``caogao corpus …``: read the corpus into structured reports."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: typer reads the commands' annotations, and
+# evaluating them from strings took 1.9 ms of every command.
 
 import difflib
-import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -21,7 +21,7 @@ _PATHS_HELP = "报告文件或文件夹（.txt/.md/.docx）；不给则用自带
 _JSON_HELP = "以 JSON 输出，便于其他程序读取。"
 
 
-def _load(paths: Optional[list[Path]]) -> list[Report]:
+def _load(paths: Optional[list[Path]]) -> "list[Report]":
     from caogao.corpus.parse import load_corpus
 
     reports, warnings = load_corpus(paths or None)
@@ -80,7 +80,7 @@ def show_report(
         typer.echo(line)
 
 
-def _outline_lines(report: Report) -> list[str]:
+def _outline_lines(report: "Report") -> list[str]:
     derived = "（标题缺失，据内容推断）" if report.title_derived else ""
     year = f"{report.year}年 " if report.year else ""
     lines = [f"{report.title}{derived}", f"{report.id} · {year}{report.period} · {report.chars} 字"]
@@ -95,13 +95,15 @@ def _outline_lines(report: Report) -> list[str]:
     return lines
 
 
-def _label(section: Section) -> str:
+def _label(section: "Section") -> str:
     """The heading as the report wrote it: "三、…" "（二）…" "二是…"; a lead sentence bare."""
     return f"{'' if section.marker == 'lead' else section.marker}{section.heading}"
 
 
 def _pad(text: str, width: int) -> str:
     """Left-align in a terminal, where a Chinese character takes two columns."""
+    import unicodedata  # here: the other commands never need it (0.2 ms)
+
     shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     return text + " " * max(0, width - shown)
 

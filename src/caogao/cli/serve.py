@@ -5,7 +5,8 @@ first page is quick; then it serves ``caogao.web.app`` on 127.0.0.1 only and ope
 the browser. Starlette and uvicorn are imported here, never by other commands.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: typer reads the commands' annotations, and
+# evaluating them from strings took 1.9 ms of every command.
 
 from pathlib import Path
 from typing import Optional

@@ -15,14 +15,24 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 
+# What ``Run.text`` reads: text, tabs, breaks and no-break hyphens, each as its own text.
+_TEXT_TAGS = frozenset(qn(f"w:{tag}") for tag in ("br", "cr", "noBreakHyphen", "ptab", "t", "tab"))
+
+
+def run_text(run: Run) -> str:
+    """``run.text``, read from the run's children: python-docx evaluates an XPath expression
+    for every run it reads, and a draft's bookmarks read 300 runs (3 ms)."""
+    return "".join(str(child) for child in run._r if child.tag in _TEXT_TAGS)
+
+
 def runs_text(paragraph: Paragraph) -> str:
     """The text of the paragraph's own runs (what ``isolate`` counts in)."""
-    return "".join(r.text for r in paragraph.runs)
+    return "".join(run_text(r) for r in paragraph.runs)
 
 
 def _split(run: Run, at: int) -> Run:
     """Split ``run`` (plain text only) after ``at`` characters; the second half is returned."""
-    text = run.text
+    text = run_text(run)
     twin = copy.deepcopy(run._r)
     run._r.addnext(twin)
     run.text, second = text[:at], Run(twin, run._parent)
@@ -40,7 +50,7 @@ def isolate(paragraph: Paragraph, start: int, end: int) -> list[Run]:
     at both ends where they can be split; a run that cannot be split is taken whole."""
     pos, chosen = 0, []
     for run in list(paragraph.runs):
-        text = run.text
+        text = run_text(run)
         a, b = pos, pos + len(text)
         pos = b
         if b <= start or a >= end or not text:

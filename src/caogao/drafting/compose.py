@@ -195,7 +195,6 @@ def render_template(context: dict, period: str, template_dir: Path | None = None
     naming its file.
     """
     import jinja2
-    from jinja2 import meta
 
     from caogao.drafting.sandbox import TemplateLimit
 
@@ -210,6 +209,8 @@ def render_template(context: dict, period: str, template_dir: Path | None = None
                             hint="按时段命名模板：上半年.j2 或 全年.j2") from None
     try:
         if Path(filename).resolve().parent != templates_dir().resolve():  # the shipped ones: by the tests
+            from jinja2 import meta  # here: the shipped templates never need it (0.2 ms)
+
             undeclared = meta.find_undeclared_variables(env.parse(source, name, filename))
             missing = sorted(undeclared - set(context) - set(env.globals))
             if missing:

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from caogao.drafting.outline import placeholder
 
@@ -208,18 +207,20 @@ def indicator_clause(ind: IndicatorLike, *, decimals: int | None = None) -> str:
 
 
 # --- wording that check.py (and tests) can look for ---------------------------
+# (patterns compiled by ``re`` when a check first uses them: a draft never does, 0.5 ms)
 
 # 增长-3.2% / 下降-3.2% / 提高-0.5个百分点: a sign inside a verb of direction.
-SIGNED_CHANGE_RE = re.compile(r"(增长|增加|提高|上升|下降|减少|降低)\s*[-－−]\s*(\d+(?:\.\d+)?)\s*(%|％|个百分点)?")
+_SIGNED_CHANGE = r"(增长|增加|提高|上升|下降|减少|降低)\s*[-－−]\s*(\d+(?:\.\d+)?)\s*(%|％|个百分点)?"
 # 增长0% / 增长0.0%: a zero change is 与上年同期持平.
-ZERO_CHANGE_RE = re.compile(r"(?:同比)?(增长|下降|提高|减少)\s*0(?:\.0+)?\s*(%|％|个百分点)")
+_ZERO_CHANGE = r"(?:同比)?(增长|下降|提高|减少)\s*0(?:\.0+)?\s*(%|％|个百分点)"
 
 _OPPOSITE = {"增长": "下降", "增加": "减少", "提高": "下降", "上升": "下降",
              "下降": "增长", "减少": "增加", "降低": "提高"}
 
 
-@dataclass(frozen=True)
-class WordingIssue:
+class WordingIssue(NamedTuple):
+    """(A named tuple: its class is made in a fifth of the time of a frozen dataclass, 0.4 ms.)"""
+
     start: int
     end: int
     found: str
@@ -230,7 +231,7 @@ class WordingIssue:
 def wording_issues(text: str) -> list[WordingIssue]:
     """Sign and zero-change wording mistakes in a text, each with the right wording."""
     issues = []
-    for m in SIGNED_CHANGE_RE.finditer(text):
+    for m in re.finditer(_SIGNED_CHANGE, text):
         verb, number, suffix = m.group(1), m.group(2), m.group(3) or ""
         prefix = "同比" if text[max(0, m.start() - 2):m.start()] == "同比" else ""
         opposite = _OPPOSITE[verb]
@@ -239,7 +240,7 @@ def wording_issues(text: str) -> list[WordingIssue]:
         right = f"{prefix}{opposite}{number}{suffix}"
         issues.append(WordingIssue(m.start() - len(prefix), m.end(), prefix + m.group(0), right,
                                    f"“{verb}”后不应再带负号"))
-    for m in ZERO_CHANGE_RE.finditer(text):
+    for m in re.finditer(_ZERO_CHANGE, text):
         issues.append(WordingIssue(m.start(), m.end(), m.group(0), "与上年同期持平",
                                    "变化为零应写“与上年同期持平”"))
     return sorted(issues, key=lambda i: i.start)

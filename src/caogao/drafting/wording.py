@@ -69,8 +69,9 @@ SALUTATION_RE = re.compile(r"^各位[^。！？]*?[：！]\s*")
 
 _LEAD_END = re.compile(r"[、，,：:]")
 # A figure template's counted thing: the words before a slot (签约项目{数量}个 → 签约项目数).
-_LABEL_RE = re.compile(r"([\u4e00-\u9fff]{2,9})\{(数量|金额|面积|长度)\}")
-_LABEL_TRIM = re.compile(r"^.*?(?:累计|共计|全年|其中|共|新增(?=.{3}))|(?:达到|达|为|超过|突破|约|近|总计|完成)$")
+# Patterns, compiled (by ``re``) when a section without points first needs them: 0.8 ms otherwise.
+_LABEL = r"([\u4e00-\u9fff]{2,9})\{(数量|金额|面积|长度)\}"
+_LABEL_TRIM = r"^.*?(?:累计|共计|全年|其中|共|新增(?=.{3}))|(?:达到|达|为|超过|突破|约|近|总计|完成)$"
 _LABEL_SUFFIX = {"数量": "数", "金额": "额", "面积": "面积", "长度": "长度"}
 # What a heading that reports results says (生态环境质量持续向好, 民生保障和社会事业长足进步).
 _CLAIM_RE = re.compile(r"成效|成果|进步|向好|有力|显著|明显|提升|增强|厚实|殷实|更加|更具|更为|不断|稳步|"
@@ -107,13 +108,25 @@ class Picker:
     notes: list[str] = field(default_factory=list)  # what the user should know about the choices
     used: set[str] = field(default_factory=set)  # headings and leads already in the draft: none said twice
     foreign: tuple[str, ...] = ()  # words of another level (全镇 in a 乡's report): never lent
+    asked: dict[tuple[str, str, bool], list] = field(default_factory=dict, repr=False, compare=False)
+
+    def _phrases(self, section: str, kind: str, generic_only: bool = True) -> list:
+        """The bank's phrases of a section type and kind, best first, asked once per draft.
+
+        The clauses of one part come from the same set phrases (总述 seven times) and each
+        part's headings from the same sections: a draft asked the bank 25 times for 12
+        lists, and asking once saves 1.3 ms of a 0.2 s draft.
+        """
+        key = (section, kind, generic_only)
+        if key not in self.asked:
+            self.asked[key] = self.bank.phrases(section=section, kind=kind, generic_only=generic_only)
+        return self.asked[key]
 
     def _texts(self, section: str) -> list[tuple[str, bool]]:
         """Generic set phrases of a part kind, best first, each with whether the office wrote it."""
         if self.bank is None:
             return []
-        hits = self.bank.phrases(section=section, kind="set_phrase", generic_only=True)
-        return [(h.text, h.origin == "office") for h in hits]
+        return [(h.text, h.origin == "office") for h in self._phrases(section, "set_phrase")]
 
     def _usable(self, text: str) -> bool:
         """No figure, no redaction, and every political formulation whole and of the report's time."""
@@ -161,7 +174,7 @@ class Picker:
         part, a seeded choice among the best, no two opening alike."""
         if self.bank is None:
             return []
-        usable = [h for h in self.bank.phrases(section=section, kind="heading2", generic_only=True)
+        usable = [h for h in self._phrases(section, "heading2")
                   if 4 <= len(h.text) <= 16 and not SLOT_RE.search(h.text) and self._usable(h.text)
                   and fits(h.text, section)]
         # this part's, else the other's (a plan strand 加强作风建设 reads as well looking back)
@@ -183,9 +196,9 @@ class Picker:
         if self.bank is None:
             return []
         counts: Counter = Counter()
-        for h in self.bank.phrases(section=section, kind="figure"):
-            for m in _LABEL_RE.finditer(h.text):
-                label = _LABEL_TRIM.sub("", m.group(1))
+        for h in self._phrases(section, "figure", generic_only=False):
+            for m in re.finditer(_LABEL, h.text):
+                label = re.sub(_LABEL_TRIM, "", m.group(1))
                 if 3 <= len(label) <= 7 and label[0] not in _FUNCTION_CHARS \
                         and not any(w in label for w in self.foreign + (self.values.get("全域") or "\0",)):
                     suffix = _LABEL_SUFFIX[m.group(2)]
@@ -212,7 +225,7 @@ class Picker:
             return [o or placeholder(f"{categories[i]}方面的小标题") for i, o in enumerate(out)]
         pools: dict[str, list[Any]] = {}  # type → its fitting generic headings, best first
         for cat in dict.fromkeys(categories[i] for i in need):
-            fitting = [h for h in self.bank.phrases(section=cat, kind="heading1", generic_only=True)
+            fitting = [h for h in self._phrases(cat, "heading1")
                        if fill_slots(h.text, self.values) and self._usable(fill_slots(h.text, self.values))
                        and fits(h.text, cat)]
             # best first: this part's (a plan heading promises, a review heading reports: 卓有成效
