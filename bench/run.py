@@ -372,6 +372,12 @@ def main() -> None:
                    f"precision {score.precision:.3f} (top two levels), part-kind recall {score.part_recall:.3f}, "
                    f"section classification {acc:.3f} ({typed} sections)")
     out.append(web_line)
+    sys.path.insert(0, str(ROOT / "bench"))
+    from speed_code import count
+
+    speed = count()
+    out.append(f"speed-only code (bench/speed_code.py): {sum(n for _, n in speed)} lines (goal < 500); "
+               + "; ".join(f"{what} {n}" for what, n in sorted(speed, key=lambda r: -r[1])[:4]) + " …")
     text = "\n".join(out)
     print(text)
     if args.write:

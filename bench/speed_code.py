@@ -19,7 +19,6 @@ SPEED_ONLY: dict[str, list[str] | None] = {
     "bank/cache.py": None,  # the build cache
     "bank/ship.py": None,  # `make model`: the shipped model and tags
     "bank/sources.py": ["_namespace", "_section_to", "_section_from", "encode", "decode", "_key", "load"],
-    "bank/build.py": ["_one_build"],
     "text/names.py": ["remembered_clauses", "_encode_tags", "_decode_tags", "_tags_of", "prefetch_names"],
     "text/postag.py": ["tags_file", "shipped_tags"],
     "text/segment.py": ["segment_many"],
@@ -27,11 +26,15 @@ SPEED_ONLY: dict[str, list[str] | None] = {
                             "fitted_on", "model_to_ship", "Labelling._known", "Labelling._remember"],
     "mining/miner.py": ["_bodies"],
     "mining/slots.py": ["GenericCheck.judge_many"],
-    "docx/write.py": ["_StyleIds"],
+    "docx/write.py": ["_StyleIds", "_style_element"],
+    "docx/runs.py": ["run_text"],
+    "drafting/wording.py": ["Picker._phrases"],
+    "mining/taxonomy.py": ["_seed_index"],
     "cli/app.py": ["run"],
 }
 # single lines elsewhere: in-process memos and build-cache lookups inside functions that do more
-LINES = re.compile(r"lru_cache|memory\(|cached\(|default_cache\(\)|shipped_model\(|shipped_tags\(\)|MODEL_DRIFT|drift\(")
+LINES = re.compile(r"lru_cache|memory\(|cached\(|default_cache\(\)|shipped_model\(|shipped_tags\(\)|MODEL_DRIFT|drift\("
+                   r"|deepcopy\(model\)|add_text\(piece\)")
 
 
 def _spans(tree: ast.Module) -> dict[str, tuple[int, int]]:

@@ -17,14 +17,12 @@ out of the bank because a draft needed a bank at the same moment.
 from __future__ import annotations
 
 import contextlib
-import functools
-import gc
 import json
 import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from caogao.bank.query import PhraseBank
 from caogao.bank.sources import file_states, fingerprint_of, source_rows
@@ -35,26 +33,7 @@ from caogao.paths import corpus_dir, default_bank_path
 
 Progress = Callable[[str], None]   # told a short Chinese message at each stage of a build
 
-def _one_build(build: Callable) -> Callable:
-    """Run ``build`` with Python's cyclic garbage collector paused.
 
-    A build makes millions of objects and frees them by reference counting;
-    the collector's passes over them took 0.17 s of a 2 s rebuild of the
-    10 MB corpus and found a few hundred objects, collected once it resumes.
-    """
-    @functools.wraps(build)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return build(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-    return run
-
-
-@_one_build
 def build_bank(paths: Sequence[str | os.PathLike] | None = None, *, db: str | os.PathLike | None = None,
                only: bool = False, progress: Progress | None = None,
                corpus: Sequence[str | os.PathLike] | None = None, refit: bool = False) -> BuildStats:
