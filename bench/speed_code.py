@@ -26,7 +26,7 @@ SPEED_ONLY: dict[str, list[str] | None] = {
                             "fitted_on", "model_to_ship", "Labelling._known", "Labelling._remember"],
     "mining/miner.py": ["_bodies"],
     "mining/slots.py": ["GenericCheck.judge_many"],
-    "docx/write.py": ["_StyleIds", "_style_element"],
+    "docx/write.py": ["_style_ids", "_styled", "_style_element"],
     "docx/runs.py": ["run_text"],
     "drafting/wording.py": ["Picker._phrases"],
     "mining/taxonomy.py": ["_seed_index"],

@@ -30,22 +30,16 @@ def _write(target: Path, content: object) -> Path:
 
 def _clauses_a_build_tags() -> list[str]:
     """Every clause a build of the shipped corpus, from an empty build cache, looks up the tags of."""
+    from unittest import mock
+
     from caogao.bank.build import build_bank
     from caogao.bank.cache import memory
     from caogao.text import names
 
-    before = os.environ.get("CAOGAO_HOME")
-    with tempfile.TemporaryDirectory() as home:
-        os.environ["CAOGAO_HOME"] = home
-        try:
-            memory.cache_clear()  # every clause is looked up anew, and remembered
-            build_bank(db=Path(home) / "bank.sqlite")
-            return names.remembered_clauses()
-        finally:
-            if before is None:
-                del os.environ["CAOGAO_HOME"]
-            else:
-                os.environ["CAOGAO_HOME"] = before
+    with tempfile.TemporaryDirectory() as home, mock.patch.dict(os.environ, {"CAOGAO_HOME": home}):
+        memory.cache_clear()  # every clause is looked up anew, and remembered
+        build_bank(db=Path(home) / "bank.sqlite")
+        return names.remembered_clauses()
 
 
 def ship() -> list[Path]:

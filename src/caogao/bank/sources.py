@@ -132,7 +132,7 @@ def load(paths: Sequence[str | os.PathLike], *,
     was read is parsed as read, and not cached.
     """
     from caogao.bank.cache import cached
-    from caogao.corpus.files import nothing_read, read_text, skipped
+    from caogao.corpus.files import nothing_read, read_bytes, read_text, skipped
     from caogao.corpus.parse import gather, parse_file
     from caogao.errors import InputError
 
@@ -142,39 +142,39 @@ def load(paths: Sequence[str | os.PathLike], *,
     keys = {path: _key(path, states.get(os.path.abspath(path), (0, 0, "unread"))[2]) for path in files}
     texts: dict[Path, str | InputError] = {}
 
-    def read(path: Path) -> str | InputError:
-        try:
-            return read_text(path)
-        except InputError as exc:
-            return exc
+    def text_of(path: Path) -> str | InputError:
+        if path not in texts:
+            try:
+                texts[path] = read_text(path)
+            except InputError as exc:
+                texts[path] = exc
+        return texts[path]
+
+    def as_keyed(path: Path) -> bool:  # still the bytes its key names, not an edit made meanwhile
+        with contextlib.suppress(OSError, InputError):
+            return _key(path, content_digest(read_bytes(path))) == keys[path]
+        return False
 
     def parse(missing: list[str]) -> dict[str, list[Report]]:
-        out = {}
-        for path in files:
-            if keys[path] in missing and keys[path] not in out and path not in texts:
-                text = texts[path] = read(path)
-                with contextlib.suppress(OSError):  # the bytes its key names, not an edit made meanwhile
-                    if isinstance(text, str) and _key(path, content_digest(path.read_bytes())) == keys[path]:
-                        out[keys[path]] = parse_file(text, path.name)
-        return out
+        todo = {keys[p]: p for p in reversed(files) if keys[p] in missing}  # one file of a key each
+        return {key: parse_file(text_of(p), p.name) for key, p in todo.items()
+                if isinstance(text_of(p), str) and as_keyed(p)}
 
     namespace = _namespace()
     parsed = cached(namespace, keys.values(), parse, encode=encode, decode=decode)
     pairs, found, used = [], [], set()
     for path in files:
         key = keys[path]
-        if key in parsed:
-            # one file's bytes under one name twice: gather() may rename its reports, so each gets its own copy
+        if key in parsed:  # a copy when one file's bytes come twice under one name: gather() may rename
             reports = decode(encode(parsed[key])) or [] if key in used else parsed[key]
             used.add(key)
             for i, report in enumerate(reports):
                 report.text_key = f"{namespace}\0{key}\0{i}"
-        else:  # unreadable, or edited while read
-            text = texts[path] if path in texts else read(path)
-            if isinstance(text, InputError):
-                warnings.append(skipped(path, text))
-                continue
-            reports = parse_file(text, path.name)
+        elif isinstance(text_of(path), InputError):
+            warnings.append(skipped(path, texts[path]))
+            continue
+        else:  # edited while it was read
+            reports = parse_file(texts[path], path.name)
         pairs.append((path, key))
         found.append(reports)
     if not pairs:

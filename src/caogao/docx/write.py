@@ -50,34 +50,23 @@ def clean(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
-class _StyleIds:
-    """Style ids by style name, each looked up once.
+def _style_ids(doc: Document) -> dict[str, str | None]:
+    """Each style's id by its name; None for the default paragraph style, which Word writes as
+    no style. Looked up once: python-docx, given a style by name, scans every style for each
+    paragraph and run; looked up once, a draft of 60 paragraphs is drawn in a fifth of the time."""
+    default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    ids: dict[str, str | None] = {}
+    for style in doc.styles:  # the first of a name, as python-docx finds it
+        ids.setdefault(style.name, None if default is not None and style.style_id == default.style_id
+                       else style.style_id)
+    return ids
 
-    python-docx resolves a style given by name by scanning every style of the
-    document (and again for the default) on each paragraph and run; looked up
-    once per name, a draft of 60 paragraphs is drawn in a fifth of the time.
-    """
 
-    def __init__(self, doc: Document) -> None:
-        self._styles = doc.styles
-        default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-        self._default = default.style_id if default is not None else None
-        self._ids: dict[str, str | None] = {}
-
-    def __call__(self, name: str) -> str | None:
-        """The id of the style ``name``; None for the default paragraph style, which
-        Word writes as no style at all."""
-        if name not in self._ids:
-            style = self._styles[name]
-            self._ids[name] = None if style.style_id == self._default else style.style_id
-        return self._ids[name]
-
-    def paragraph(self, p: Paragraph, name: str) -> Paragraph:
-        """``p``, a new paragraph, in the style ``name``."""
-        style_id = self(name)
-        if style_id is not None:
-            p._p.get_or_add_pPr().insert(0, _style_element("w:pStyle", style_id))
-        return p
+def _styled(p: Paragraph, style_id: str | None) -> Paragraph:
+    """``p``, a new paragraph, in the style of that id."""
+    if style_id is not None:
+        p._p.get_or_add_pPr().insert(0, _style_element("w:pStyle", style_id))
+    return p
 
 
 def _style_element(tag: str, style_id: str):
@@ -149,7 +138,7 @@ class _Figures:
                 del self.pending[key]
 
 
-def _add_table(doc: Document, rows: list[list[str]], style_ids: _StyleIds, figures: _Figures) -> None:
+def _add_table(doc: Document, rows: list[list[str]], style_ids: dict[str, str | None], figures: _Figures) -> None:
     """A centred table of fixed column widths whose header row repeats on every page.
 
     The header row and the first body row are formatted cell by cell; the other body rows
@@ -174,7 +163,7 @@ def _add_table(doc: Document, rows: list[list[str]], style_ids: _StyleIds, figur
     for i, cells in enumerate(grid):
         for j, cell in enumerate(cells):
             cell.vertical_alignment = WD_ALIGN_VERTICAL.CENTER
-            p = style_ids.paragraph(cell.paragraphs[0], STYLE_NAMES["table"] if i else TABLE_HEADER_STYLE)
+            p = _styled(cell.paragraphs[0], style_ids[STYLE_NAMES["table"] if i else TABLE_HEADER_STYLE])
             if i and centred[j]:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     model = table.rows[-1]._tr
@@ -190,7 +179,7 @@ def _add_table(doc: Document, rows: list[list[str]], style_ids: _StyleIds, figur
 
 def _draw(doc: Document, blocks: Iterable[Block], figures: dict | None = None) -> None:
     """Add ``blocks`` at the end of the body; bookmark the ``figures`` (see ``_Figures``)."""
-    style_ids, body, marks = _StyleIds(doc), doc.element.body, _Figures(figures)
+    style_ids, body, marks = _style_ids(doc), doc.element.body, _Figures(figures)
     page_break = False
     for block in blocks:
         if block.kind == "page_break":
@@ -207,9 +196,9 @@ def _draw(doc: Document, blocks: Iterable[Block], figures: dict | None = None) -
                     p.paragraph_format.page_break_before = True
             _add_table(doc, block.rows, style_ids, marks)
         else:
-            p = style_ids.paragraph(doc.add_paragraph(), STYLE_NAMES[block.kind])
+            p = _styled(doc.add_paragraph(), style_ids[STYLE_NAMES[block.kind]])
             if block.lead:
-                _add_text(p, block.lead, style_ids(LEAD_STYLE))
+                _add_text(p, block.lead, style_ids[LEAD_STYLE])
             _add_text(p, block.text)
             if block.kind == "body":
                 marks.body(p)
