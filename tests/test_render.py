@@ -350,3 +350,18 @@ def test_shipped_reference_matches_its_generator(tmp_path):
     assert [n for n in generated if shipped.get(n) != generated[n]] == [], \
         "templates/reference.docx is stale: run python -m caogao.docx.write"
     assert not any("thumbnail" in n for n in generated)
+
+
+def test_a_short_table_row_whose_figure_has_no_cell_is_drawn_with_an_empty_cell(tmp_path):
+    # a user's template may write a row with fewer cells than the header; the figure caogao
+    # meant for the missing cell is not bookmarked, and the rest of the table is drawn
+    blocks = [Block("title", "2024年上半年青禾乡政府工作报告"),
+              Block("table", rows=[["指标", "单位", "完成", "同比增长"], ["财政收入", "万元"],
+                                   ["粮食产量", "吨", "3200", "2.0%"]])]
+    path = rnd.write_draft(blocks, tmp_path / "draft.docx",
+                           figures={("附表2", "财政收入"): "1200", ("附表2", "粮食产量"): "3200"})
+    table = docx.Document(str(path)).tables[0]
+    assert [c.text for c in table.rows[1].cells] == ["财政收入", "万元", "", ""]
+    assert table.rows[2].cells[2].text == "3200"
+    names = [b.get(qn("w:name")) for b in table._tbl.iter(qn("w:bookmarkStart"))]
+    assert len(names) == 1  # the figure that has its cell

@@ -133,7 +133,7 @@ class _Figures:
     def cell(self, paragraph: Paragraph, row: list[str], j: int) -> None:
         key = (f"附表{j}", row[0] if row else "")
         text = self.pending.get(key)
-        if j and text is not None and text == row[j]:
+        if j and text is not None and j < len(row) and text == row[j]:  # a short row's cell is empty
             if self.marker.wrap(paragraph, 0, len(clean(text)), bookmark_name(*key, text)):
                 del self.pending[key]
 
