@@ -613,3 +613,21 @@ def test_the_shipped_model_gives_the_bank_a_fit_made_here_gives(built_bank, tmp_
     with PhraseBank(built_bank) as a, PhraseBank(refitted) as b:
         assert json.loads(b.meta()["classifier"]) == {"reused": False}
         assert content(a) == content(b)
+
+
+def test_a_file_edited_while_a_build_reads_it_is_parsed_as_read_and_never_cached(tmp_path, monkeypatch):
+    # the build hashes every file first, then parses the ones it has not seen; a file saved
+    # in between is parsed as it now reads, and its reports are not kept under the old hash
+    from caogao.bank.sources import file_states, load
+    monkeypatch.setenv("CAOGAO_HOME", str(tmp_path / "home"))
+    forget_in_process()
+    corpus = copy_reports(tmp_path / "corpus", "000")
+    report = next(corpus.glob("000_*"))
+    original = report.read_text(encoding="utf-8")
+    before = file_states([corpus])
+    report.write_text(original + "\n" + ADDED + "\n", encoding="utf-8")  # saved meanwhile
+    reports, _ = load([corpus], states=before)
+    assert "智慧农业示范园" in reports[-1].text
+    report.write_text(original, encoding="utf-8")  # the bytes the old hash names, again
+    reports, _ = load([corpus], states=before)
+    assert "智慧农业示范园" not in "".join(r.text for r in reports)
