@@ -57,9 +57,9 @@ def run() -> None:
     While a command runs, the collector looks at new objects after every 50,000 allocations
     instead of every 700: a draft makes a few hundred thousand short-lived objects, nearly
     all freed by reference counting, and the frequent young-generation passes over them cost
-    8 ms of a 0.2 s draft. Cycles are still collected; garbage waiting for the next pass is
-    at most those 50,000 objects, a few MB, for any command (``bank build`` pauses the
-    collector during its mining anyway).
+    8 ms of a 0.2 s draft; a bank build, which makes millions, spends no more time on them
+    than with the collector paused (timed on the 10 MB corpus). Cycles are still collected;
+    garbage waiting for the next pass is at most those 50,000 objects, a few MB.
     """
     import gc
 
