@@ -227,7 +227,7 @@ def test_the_superior_is_the_county_or_district_mentioned_else_the_city():
     assert superior_level("在上级党委的坚强领导下") == "县"
 
 
-@pytest.mark.parametrize("damage", ["folder", "garbage", "truncated"])
+@pytest.mark.parametrize("damage", ["folder", "fifo", "garbage", "truncated", "no home"])
 def test_a_home_where_jieba_cannot_keep_its_cache_costs_no_traceback(tmp_path, damage):
     # jieba logs a traceback when it cannot write its dictionary cache (a read-only home); the
     # cache only saves time, so the user sees nothing, and a damaged one is made again.
@@ -238,12 +238,18 @@ def test_a_home_where_jieba_cannot_keep_its_cache_costs_no_traceback(tmp_path, d
     import sys
 
     cache = tmp_path / f"jieba-{md.version('jieba')}.cache"  # where jieba's cache file goes
-    if damage == "folder":
+    home = tmp_path
+    if damage == "no home":
+        home = tmp_path / "a file"  # caogao's folder cannot be made: jieba keeps its cache elsewhere
+        home.write_text("x")
+    elif damage == "folder":
         cache.mkdir()  # unwritable, even by root
+    elif damage == "fifo":
+        os.mkfifo(cache)  # never opened: a read would wait for a writer for ever
     else:
         cache.write_bytes(b"\x00not marshal" if damage == "garbage" else marshal.dumps(({"桂": 1}, 1))[:-3])
     code = "from caogao.text.postag import pos_tag; print(pos_tag('桂花村污水管网建成投用')[0][0])"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, CAOGAO_HOME=str(tmp_path)))
+                          env=dict(os.environ, CAOGAO_HOME=str(home), TMPDIR=str(tmp_path)))  # jieba's fallback
     assert done.returncode == 0 and done.stdout.strip() == "桂花"
     assert done.stderr == ""

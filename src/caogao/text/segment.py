@@ -105,11 +105,12 @@ def jieba_tokenizer() -> Any:
     from caogao.bank.cache import package_version
 
     tok = jieba.Tokenizer()
+    cache = home() / f"jieba-{package_version('jieba')}.cache"
     with contextlib.suppress(OSError):
         home().mkdir(parents=True, exist_ok=True)
-        tok.tmp_dir, tok.cache_file = str(home()), f"jieba-{package_version('jieba')}.cache"
+        tok.tmp_dir, tok.cache_file = str(home()), cache.name
     with contextlib.suppress(OSError, ValueError, TypeError, EOFError):
-        freq, total = marshal.loads((home() / tok.cache_file).read_bytes())
+        freq, total = marshal.loads(cache.read_bytes()) if cache.is_file() else (None, None)  # a FIFO is never read
         if isinstance(freq, dict) and isinstance(total, int):
             tok.FREQ, tok.total, tok.initialized = freq, total, True
     with quiet_jieba():
